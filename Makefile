@@ -1,0 +1,31 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and git:
+#   make run    creates .venv if needed, then publishes raw/ into datapackage/
+#   make test   creates .venv if needed, then runs the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test validate bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/tradenews run --raw raw --out datapackage
+
+test: $(STAMP)
+	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/tradenews validate datapackage
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^tradenews' > requirements.lock
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

@@ -1,0 +1,1 @@
+"""Field definitions (once) -> pandera models and Frictionless Table Schemas."""

@@ -1,0 +1,100 @@
+"""One pandera DataFrameModel per published table, generated from schemas/fields.py.
+
+Column checks come from the field constraints; row checks (date order, currency with amount,
+bounds that depend on another column) are written here, once per table.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.dtypes import PANDAS
+from schemas.fields import DEALS, DOCUMENTS, ENTITIES, EVENTS, EVIDENCE, INDICATORS, TRADE_FLOWS, Field, Table
+
+
+def _column(field: Field, table: Table):
+    kwargs: dict = {"nullable": not field.required, "coerce": False}
+    if field.enum:
+        kwargs["isin"] = list(field.enum)
+    if field.pattern:
+        kwargs["str_matches"] = field.pattern
+    if field.minimum is not None:
+        kwargs["ge"] = field.minimum
+    if field.maximum is not None:
+        kwargs["le"] = field.maximum
+    if table.primary_key == (field.name,):
+        kwargs["unique"] = True
+    return pa.Field(**kwargs)
+
+
+def _ordered(a: str, b: str):
+    def check(cls, df: pd.DataFrame) -> pd.Series:
+        return df[a].isna() | df[b].isna() | (df[b] >= df[a])
+    check.__name__ = f"{b}_not_before_{a}"
+    return pa.dataframe_check(classmethod(check))
+
+
+def _needs(column: str, when: str):
+    def check(cls, df: pd.DataFrame) -> pd.Series:
+        return df[when].isna() | df[column].notna()
+    check.__name__ = f"{column}_present_when_{when}"
+    return pa.dataframe_check(classmethod(check))
+
+
+def _evidence_span():
+    def check(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["char_end"] > df["char_start"]) & (df["quote"].str.len() == df["char_end"] - df["char_start"])
+    check.__name__ = "quote_matches_span"
+    return pa.dataframe_check(classmethod(check))
+
+
+def _percent_at_most_100():
+    def check(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["unit"] != "percent") | (df["value"] <= 100)
+    check.__name__ = "percent_at_most_100"
+    return pa.dataframe_check(classmethod(check))
+
+
+def _value_or_quantity():
+    def check(cls, df: pd.DataFrame) -> pd.Series:
+        return df["value"].notna() | df["quantity"].notna()
+    check.__name__ = "value_or_quantity_present"
+    return pa.dataframe_check(classmethod(check))
+
+
+ROW_CHECKS = {
+    "events": [_ordered("start_date", "end_date"), _evidence_span()],
+    "deals": [_needs("currency", "amount"), _needs("amount_qualifier", "amount"), _evidence_span()],
+    "trade_flows": [_ordered("period_start", "period_end"), _needs("currency", "value"), _value_or_quantity(),
+                    _needs("quantity_unit", "quantity"), _evidence_span()],
+    "indicators": [_ordered("period_start", "period_end"), _percent_at_most_100(), _evidence_span()],
+    "evidence": [_evidence_span()],
+}
+
+
+def build_model(table: Table) -> type[pa.DataFrameModel]:
+    annotations = {f.name: Series[PANDAS[f.type]] for f in table.fields}
+    attrs: dict = {"__annotations__": annotations, "__module__": __name__}
+    attrs.update({f.name: _column(f, table) for f in table.fields})
+    config = type("Config", (), {"strict": True, "ordered": True, "name": table.name,
+                                 "unique": list(table.primary_key) if len(table.primary_key) > 1 else None})
+    attrs["Config"] = config
+    for check in ROW_CHECKS.get(table.name, []):
+        attrs[check.__func__.__name__ if hasattr(check, "__func__") else f"check_{len(attrs)}"] = check
+    name = "".join(part.title() for part in table.name.split("_")) + "Model"
+    return type(name, (pa.DataFrameModel,), attrs)
+
+
+DocumentsModel = build_model(DOCUMENTS)
+EntitiesModel = build_model(ENTITIES)
+EventsModel = build_model(EVENTS)
+DealsModel = build_model(DEALS)
+TradeFlowsModel = build_model(TRADE_FLOWS)
+IndicatorsModel = build_model(INDICATORS)
+EvidenceModel = build_model(EVIDENCE)
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "documents": DocumentsModel, "entities": EntitiesModel, "events": EventsModel, "deals": DealsModel,
+    "trade_flows": TradeFlowsModel, "indicators": IndicatorsModel, "evidence": EvidenceModel,
+}

@@ -1,0 +1,41 @@
+from tradenews.ingest.layout import split_blocks
+from tradenews.ingest.normalize import normalize_text
+
+
+def test_layout_break_inside_sentence_is_joined_and_offsets_map_back():
+    raw = "今年博览会上，某汽车公司携多款\n\n明星车型参展。\n\n下一段落。"
+    text, offsets, script = normalize_text(raw)
+    assert "携多款明星车型参展" in text
+    i = text.index("明星")
+    assert raw[offsets[i]] == "明"
+    assert script == "Hans"
+
+
+def test_headline_is_not_joined_to_the_paragraph():
+    raw = "开放合作 共享机遇\n\n本报记者 张三\n\n今年前三季度,全省进出口增长。"
+    text, _, _ = normalize_text(raw)
+    assert "共享机遇\n" in text and "张三\n" in text
+
+
+def test_traditional_is_folded_and_detected():
+    text, offsets, script = normalize_text("廣西經貿代表團簽署合作備忘錄，採購金額近兩千萬元。")
+    assert script == "Hant"
+    assert text.startswith("广西经贸代表团签署合作备忘录,采购")
+    assert len(offsets) == len(text)
+
+
+def test_full_width_digits_and_punctuation():
+    text, _, _ = normalize_text("增长２８％（同比）")
+    assert text == "增长28%(同比)"
+
+
+def test_boilerplate_and_articles():
+    text, _, _ = normalize_text(
+        "当前位置: 首页 > 新闻 > 正文\n甲省代表团访问乙国\n本报记者 李四\n"
+        "甲省代表团昨日抵达,双方签署合作协议,涵盖多个领域的合作内容和项目安排。\n"
+        "第二篇标题 新的进展\n记者 王五\n另一篇文章的正文在这里,讲述另一件事情的来龙去脉和各方反应。\n"
+        "(责任编辑:赵六)")
+    blocks = split_blocks(text)
+    kinds = [b.kind for b in blocks]
+    assert kinds[0] == "boilerplate" and kinds[-1] == "boilerplate"
+    assert {b.article_no for b in blocks if b.kind == "body"} == {0, 1}

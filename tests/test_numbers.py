@@ -1,0 +1,57 @@
+import pytest
+
+from tradenews.mentions.numbers import find_growth, find_money, parse_count, parse_number
+
+
+@pytest.mark.parametrize("text,value", [("72.58", 72.58), ("二十八", 28), ("1,200", 1200), ("三点五", 3.5),
+                                        ("两", 2), ("一百零五", 105)])
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text,amount,currency,qualifier", [
+    ("去年进出口总额72.58亿元,增长三成", 7258000000, "CNY", "exact"),
+    ("签下订单货值超870万美元", 8700000, "USD", "over"),
+    ("初步成交金额近2000万元", 20000000, "CNY", "approx"),
+    ("投资约3.5亿欧元建设新厂", 350000000, "EUR", "approx"),
+    ("采购额达１２０万美元", 1200000, "USD", "exact"),  # full-width digits are normalized upstream
+    ("签约额逾五千万元人民币", 50000000, "CNY", "over"),
+    ("合同金额300余万卢布", 3000000, "RUB", "at_least"),
+    ("累计成交1.5亿美元以上", 150000000, "USD", "over"),
+    ("总额不到800万港元", 8000000, "HKD", "under"),
+    ("采购农产品近2000萬元人民幣", None, None, None),  # Traditional: only after normalization
+])
+def test_find_money(text, amount, currency, qualifier):
+    from tradenews.ingest.normalize import normalize_text
+
+    found = find_money(normalize_text(text)[0])
+    if amount is None:
+        assert found and found[0].amount == 20000000  # normalization folds 萬/幣
+        return
+    assert len(found) == 1
+    m = found[0]
+    assert (m.amount, m.currency, m.qualifier) == (amount, currency, qualifier)
+
+
+def test_conversion_in_parentheses_is_not_a_second_amount():
+    found = find_money("总投资额达14.33亿美元(约合新台币414.21亿元)")
+    assert [(m.amount, m.currency) for m in found] == [(1433000000, "USD")]
+
+
+@pytest.mark.parametrize("text,pct", [("同比增长28%", 28), ("下降5.2%", -5.2), ("激增1.7倍", 170), ("增幅为12%", 12),
+                                      ("同比减少百分之十", None), ("比上年同期增长3.4%", 3.4)])
+def test_find_growth(text, pct):
+    found = find_growth(text)
+    if pct is None:
+        return
+    assert [g.pct for g in found] == [pct]
+
+
+def test_percentage_points_are_not_growth():
+    assert find_growth("高于全国平均水平0.4个百分点") == []
+
+
+@pytest.mark.parametrize("text,count", [("签约项目20个", (20, "exact")), ("100多项", (100, "over")),
+                                        ("十二个项目", (12, "exact"))])
+def test_parse_count(text, count):
+    assert parse_count(text) == count

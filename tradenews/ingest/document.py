@@ -1,0 +1,91 @@
+"""SourceFile -> Document: normalized text, layout blocks, reference date, home province."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from tradenews.ingest.layout import split_blocks
+from tradenews.ingest.normalize import normalize_text, to_simplified
+from tradenews.mentions.dates import ISO_DATE_RE, explicit_years, find_dates
+from tradenews.mentions.places import find_places
+from tradenews.mentions.series import find_series
+from tradenews.model import Document, SourceFile
+
+HEADER_DATE = re.compile(r"(?:发布时间|发布日期|时间|日期)?[:\s]*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})")
+
+
+def doc_id_of(sha256: str) -> str:
+    return sha256[:16]
+
+
+def infer_reference_date(text: str, blocks, published: dt.date | None) -> tuple[dt.date, str]:
+    """Published date from metadata; else the year the text is about, dated by its latest day.
+
+    The year: the edition of a recurring event (第六届进博会 = 2023) beats a page header date
+    (pages are re-published), which beats the latest explicit year in the text.
+    """
+    if published:
+        return published, "metadata"
+    year = None
+    editions = [s.series.edition_year(s.edition) for s in find_series(text) if s.edition]
+    editions = [y for y in editions if y]
+    if editions:
+        year = Counter(editions).most_common(1)[0][0]
+    header = None
+    for b in blocks[:8]:
+        if b.kind == "heading" and len(text[b.start:b.end]) > 30:
+            continue
+        for m in ISO_DATE_RE.finditer(text[b.start:b.end]):
+            try:
+                header = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                continue
+            break
+        if header:
+            break
+    if year is None and header:
+        return header, "inferred_from_text"
+    if year is None:
+        years = [y for y in explicit_years(text) if 1949 <= y <= dt.date.today().year]
+        if years:
+            year = max(years)
+    if year is None:
+        return (header or dt.date.today().replace(month=1, day=1)), "inferred_from_text"
+    if header and header.year == year:
+        return header, "inferred_from_text"
+    days = [d.last or d.first for d in find_dates(text, year) if (d.last or d.first).year == year]
+    return (max(days) if days else dt.date(year, 12, 31)), "inferred_from_text"
+
+
+def infer_home_region(text: str, publisher: str | None, url: str | None) -> str | None:
+    """The province 我省/本省 refer to: the publisher's, else the province the text names most."""
+    if publisher:
+        for p in find_places(publisher):
+            if p.code.startswith("CN-") and p.kind == "region":
+                return p.code
+            if p.kind == "city" and p.code.startswith("CN-"):
+                return "-".join(p.code.split("-")[:2])
+    counts = Counter(p.code for p in find_places(text) if p.kind == "region" and p.code.startswith("CN-"))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def build_document(src: SourceFile) -> Document:
+    text, offsets, script = normalize_text(src.text)
+    blocks = split_blocks(text)
+    meta = src.meta
+    published = meta.get("published_date")
+    ref_date, method = infer_reference_date(text, blocks, published)
+    title = meta.get("title")
+    if title:
+        title = to_simplified(title)
+    else:
+        heads = [text[b.start:b.end] for b in blocks if b.kind == "heading"]
+        title = heads[0] if heads else None
+    publisher = to_simplified(meta["publisher"]) if meta.get("publisher") else None
+    return Document(
+        doc_id=doc_id_of(src.sha256), source_path=src.source_path, text=text, original_offsets=offsets,
+        encoding=src.encoding, script=script, title=title, publisher=publisher, url=meta.get("url"),
+        published_date=published, reference_date=ref_date, reference_date_method=method, blocks=blocks,
+        home_region=infer_home_region(text, publisher, meta.get("url")), source_paths=(src.source_path,),
+    )

@@ -1,0 +1,1 @@
+"""Stage 2: find mentions (money, quantities, growth, dates, periods, places, organizations) in text."""

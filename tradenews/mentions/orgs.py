@@ -1,0 +1,114 @@
+"""Organization mentions: names that end in an organization suffix, plus known companies."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tradenews.mentions.places import find_places
+from tradenews.model import Org
+from tradenews.reference import companies
+
+# Suffix -> kind; longest first so 人民政府 wins over 政府.
+SUFFIXES = {
+    "股份有限公司": "company", "有限责任公司": "company", "有限公司": "company", "集团公司": "company",
+    "公司": "company", "集团": "company", "银行": "company", "工厂": "company", "企业": "company",
+    "医院": "organization", "研究所": "organization", "研究院": "organization", "研究中心": "organization",
+    "商会": "organization", "协会": "organization", "联合会": "organization", "促进会": "organization",
+    "联盟": "organization", "基金会": "organization",
+    "大学": "university", "学院": "university", "高校": "university",
+    "交易分团": "delegation", "交易团": "delegation", "代表团": "delegation", "访问团": "delegation",
+    "考察团": "delegation", "采购团": "delegation", "分团": "delegation",
+    "人民政府": "government", "政府": "government", "商务厅": "government", "商务局": "government",
+    "商务部": "government", "海关总署": "government", "海关": "government", "管委会": "government",
+    "委员会": "government", "商务部门": "government",
+}
+SUFFIX_RE = "|".join(sorted(SUFFIXES, key=len, reverse=True))
+NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9()·&\-]"
+# Scanning leftwards from the suffix, a name stops at punctuation or at one of these words.
+STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "是", "将", "为", "由", "从", "把", "被", "等",
+              "并", "以", "于", "让", "给", "至", "率", "经", "说", "称", "据", "共", "已", "还", "也", "均", "都",
+              "分别", "表示", "介绍", "其中", "包括", "通过", "参加", "组织", "成立", "举办", "举行", "签署", "签订",
+              "达成", "推动", "吸引", "来自", "作为", "之一", "旗下", "这家", "该", "各", "多家", "有关", "相关",
+              "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
+STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)))
+ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
+BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|\d)")
+GENERIC = {"公司", "集团", "企业", "政府", "银行", "高校", "大学", "学院", "医院", "代表团", "交易团", "分团",
+           "跨国公司", "中小企业", "外资企业", "龙头企业", "国企", "民企", "商务部门"}
+
+
+@lru_cache(maxsize=1)
+def _company_index() -> tuple[dict[str, list[int]], dict]:
+    table = companies()
+    lengths: dict[str, set[int]] = {}
+    for name in table:
+        lengths.setdefault(name[0], set()).add(len(name))
+    return {k: sorted(v, reverse=True) for k, v in lengths.items()}, table
+
+
+def _trim_left(name: str) -> str:
+    """Cut the name after the last stop word or leading filler."""
+    last = None
+    for m in STOP_RE.finditer(name):
+        last = m
+    if last is not None:
+        name = name[last.end():]
+    name = re.sub(r"^[()\-·]+", "", name)
+    return name
+
+
+def find_orgs(text: str, offset: int = 0) -> list[Org]:
+    """Organizations in a sentence-sized text, with a country where a prefix or reference data gives one."""
+    out: list[Org] = []
+    lengths, table = _company_index()
+    taken: list[tuple[int, int]] = []
+    # 1. known companies (米其林, 江铜集团...), extended over a directly following suffix
+    i = 0
+    while i < len(text):
+        for length in lengths.get(text[i], ()):
+            name = text[i:i + length]
+            ref = table.get(name)
+            if ref is None:
+                continue
+            end = i + length
+            tail = re.match(rf"(?:\([^)]{{1,6}}\))?(?:{SUFFIX_RE})", text[end:])
+            if tail:
+                end += tail.end()
+            start = i
+            country = ref.country_code
+            out.append(Org(offset + start, offset + end, text[i:end], ref.kind, country))
+            taken.append((start, end))
+            i = end - 1
+            break
+        i += 1
+    # 2. names ending in an organization suffix
+    for m in re.finditer(rf"(?:{NAME_CHAR})+?(?:{SUFFIX_RE})(?![\u4e00-\u9fff]{{0,1}}(?:{SUFFIX_RE}))", text):
+        start, end = m.start(), m.end()
+        raw = text[start:end]
+        name = _trim_left(raw)
+        start = end - len(name)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if len(name) < 3 or name in GENERIC or BAD_HEADS.match(name):
+            continue
+        kind = next(SUFFIXES[s] for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s))
+        country, bare_start = _leading_country(name)
+        out.append(Org(offset + start, offset + end, name[bare_start:] if bare_start and len(name) - bare_start >= 3 else name,
+                       kind, country))
+        taken.append((start, end))
+    return sorted(out, key=lambda o: o.start)
+
+
+
+
+
+
+def _leading_country(name: str) -> tuple[str | None, int]:
+    """'法国米其林公司' -> ('FR', 2); '江西省人民政府' -> ('CN', 0) (a Chinese place is not stripped)."""
+    found = find_places(name[:12])
+    if found and found[0].start == 0:
+        place = found[0]
+        if place.kind == "country" and place.code != "CN" and place.end - place.start > 1 and len(name) - place.end >= 3:
+            return place.country_code, place.end
+        return place.country_code, 0
+    return None, 0

@@ -1,0 +1,68 @@
+"""Place mentions by gazetteer: longest match of reference names, short forms only in compounds."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tradenews.model import Place
+from tradenews.reference import PlaceRef, places
+
+# Short forms (俄, 华, 美, 赣...) name a place only in these compounds: 对俄, 中俄, 俄方, 俄对华, 访华.
+ABBR_BEFORE = set("对与同赴访来在驻")
+ABBR_AFTER = re.compile(r"方|对华|对中|籍|资|企|商(?!务)|两国|双方|贸易|经贸|双边|合作|关系")
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, list[int]], dict[str, PlaceRef], dict[str, PlaceRef]]:
+    full, abbr = places()
+    lengths: dict[str, set[int]] = {}
+    for name in full:
+        lengths.setdefault(name[0], set()).add(len(name))
+    return {k: sorted(v, reverse=True) for k, v in lengths.items()}, full, abbr
+
+
+def _ref_place(ref: PlaceRef, start: int, end: int) -> Place:
+    return Place(start, end, ref.name, ref.code, ref.kind, ref.country_code)
+
+
+def find_places(text: str, offset: int = 0) -> list[Place]:
+    """Full names anywhere (longest first); one-character short forms in compounds such as 中俄, 对俄."""
+    lengths, full, abbr = _index()
+    out: list[Place] = []
+    i, n = 0, len(text)
+    while i < n:
+        hit = None
+        for length in lengths.get(text[i], ()):
+            ref = full.get(text[i:i + length])
+            if ref is not None:
+                hit = (ref, length)
+                break
+        if hit:
+            out.append(_ref_place(hit[0], offset + i, offset + i + hit[1]))
+            i += hit[1]
+            continue
+        ref = abbr.get(text[i])
+        if ref is not None and _abbr_context(text, i, abbr):
+            out.append(_ref_place(ref, offset + i, offset + i + 1))
+        i += 1
+    return out
+
+
+def _abbr_context(text: str, i: int, abbr: dict[str, PlaceRef]) -> bool:
+    before = text[i - 1] if i else ""
+    after = text[i + 1:i + 4]
+    if before in ABBR_BEFORE and (not after or not _is_word_char(after[0]) or ABBR_AFTER.match(after)
+                                  or after[0] in "出进贸投合交开"):
+        return True
+    if ABBR_AFTER.match(after):
+        return True
+    # a pair of short forms: 中俄, 俄中, 中哈 (followed by a word such as 贸易/博览会/关系)
+    if after[:1] in abbr and (before not in abbr):
+        return True
+    if before in abbr and (i < 2 or text[i - 2] not in abbr):
+        return True
+    return False
+
+
+def _is_word_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"

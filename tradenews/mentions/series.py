@@ -1,0 +1,57 @@
+"""Recurring event series (进博会, 哈洽会...) and their edition numbers (第六届 -> 6)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tradenews.mentions.numbers import parse_number
+from tradenews.reference import SeriesRef, event_series
+
+EDITION_RE = re.compile(r"第(?P<n>\d+|[一二三四五六七八九十百]+)(?:届|次|期)")
+
+
+@dataclass(frozen=True)
+class SeriesMention:
+    start: int
+    end: int
+    series: SeriesRef
+    edition: int | None
+
+
+@lru_cache(maxsize=1)
+def _series_re() -> tuple[re.Pattern | None, dict[str, SeriesRef]]:
+    names: dict[str, SeriesRef] = {}
+    for s in event_series():
+        for name in (s.series, *s.aliases):
+            names.setdefault(name, s)
+    if not names:
+        return None, names
+    alt = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(rf"(?:第(?P<n>\d+|[一二三四五六七八九十百]+)届[“\"]?)?(?P<name>{alt})"), names
+
+
+def find_series(text: str, offset: int = 0) -> list[SeriesMention]:
+    pattern, names = _series_re()
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        edition = None
+        if m.group("n"):
+            try:
+                edition = int(parse_number(m.group("n")))
+            except (ValueError, KeyError, IndexError):
+                edition = None
+        out.append(SeriesMention(offset + m.start(), offset + m.end(), names[m.group("name")], edition))
+    return out
+
+
+def parse_edition(name: str) -> int | None:
+    m = EDITION_RE.search(name)
+    if not m:
+        return None
+    try:
+        return int(parse_number(m.group("n")))
+    except (ValueError, KeyError, IndexError):
+        return None

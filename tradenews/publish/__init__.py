@@ -1,0 +1,1 @@
+"""Stage 6: validated tables -> Frictionless data package (CSV + Parquet), published atomically."""

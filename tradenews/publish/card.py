@@ -1,0 +1,91 @@
+"""datapackage/README.md: a dataset card generated from the field definitions and the tables."""
+from __future__ import annotations
+
+import pandas as pd
+
+from schemas.fields import TABLES
+
+
+def _constraint_text(field) -> str:
+    parts = []
+    if field.required:
+        parts.append("required")
+    if field.enum:
+        parts.append("one of " + ", ".join(f"`{e}`" for e in field.enum))
+    if field.minimum is not None:
+        parts.append(f">= {field.minimum:g}")
+    if field.maximum is not None:
+        parts.append(f"<= {field.maximum:g}")
+    if field.unit:
+        parts.append(f"unit: {field.unit}")
+    return "; ".join(parts)
+
+
+def render_card(frames: dict[str, pd.DataFrame], descriptor: dict) -> str:
+    lines = [
+        f"# {descriptor['title']}",
+        "",
+        descriptor["description"],
+        "",
+        f"- Version: {descriptor['version']} (semantic: field changes major, added or changed rows minor, "
+        "corrections patch)",
+        f"- Licence of the data: {descriptor['licenses'][0]['name']}; the code that produced it is MIT-licensed.",
+        f"- Sources: {len(descriptor['sources'])} documents (listed in `datapackage.json` and `documents`).",
+        "- Every table is published twice, as `data/<table>.csv` (UTF-8, header row, empty cell = null) and "
+        "`data/<table>.parquet` (typed Arrow columns). Both hold the same rows.",
+        "- Codes: ISO 3166-1 alpha-2 for countries, ISO 3166-2 for provinces and foreign regions, ISO 4217 for "
+        "currencies. Groups of countries: `EU`, `ASEAN`, `AFRICA`, `CENTRAL-ASIA`, `LATIN-AMERICA`, "
+        "`MIDDLE-EAST`, `BRI`, `RCEP`, `WORLD`. A city that reports trade takes the province code plus its "
+        "pinyin (`CN-JX-NANCHANG`).",
+        "- Money is in the currency's base unit (72.58亿元 is 7258000000 CNY).",
+        "",
+        "## Tables",
+        "",
+        "| table | rows | what it holds |",
+        "|---|---|---|",
+    ]
+    for spec in TABLES:
+        lines.append(f"| `{spec.name}` | {len(frames[spec.name])} | {spec.description} |")
+    lines += ["", "## Column dictionary", ""]
+    for spec in TABLES:
+        keys = f"Primary key: `{', '.join(spec.primary_key)}`."
+        if spec.foreign_keys:
+            keys += " Foreign keys: " + ", ".join(
+                f"`{fk.fields[0]}` -> `{fk.resource}.{fk.reference_fields[0]}`" for fk in spec.foreign_keys) + "."
+        lines += [f"### {spec.name}", "", keys, "", "| column | type | description | constraints |",
+                  "|---|---|---|---|"]
+        for f in spec.fields:
+            lines.append(f"| `{f.name}` | {f.type} | {f.description} | {_constraint_text(f)} |")
+        lines.append("")
+    lines += [
+        "## How to load it",
+        "",
+        "pandas (typed columns through frictionless):",
+        "",
+        "```python",
+        "from frictionless import Package",
+        "package = Package('datapackage/datapackage.json')",
+        "deals = package.get_resource('deals').to_pandas()",
+        "```",
+        "",
+        "pandas from Parquet (Arrow types kept):",
+        "",
+        "```python",
+        "import pandas as pd",
+        "flows = pd.read_parquet('datapackage/data/trade_flows.parquet')",
+        "```",
+        "",
+        "DuckDB, joining deals to the events where they were signed:",
+        "",
+        "```sql",
+        "SELECT d.party_a, d.amount, d.currency, e.name",
+        "FROM 'datapackage/data/deals.parquet' d",
+        "LEFT JOIN 'datapackage/data/events.parquet' e USING (event_id);",
+        "```",
+        "",
+        "R: `readr::read_csv('datapackage/data/deals.csv')` or `arrow::read_parquet(...)`.",
+        "",
+        "Check a copy: `tradenews validate datapackage` (frictionless, pandera and foreign keys).",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Stage 3: mentions -> records (events, deals, trade flows, indicators)."""

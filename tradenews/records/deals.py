@@ -1,0 +1,327 @@
+"""Deals: purchases, investments, signed projects and agreements, with or without an amount.
+
+Grammar: 'A与B签署/签订/达成…协议/意向', '分别签订X协议…、Y协议…' (paired in order),
+'签约项目N个、总金额X', '采购/成交/投资 + amount', '累计/共/总' (aggregate), '双方' (the pair before).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tradenews.mentions.numbers import parse_count
+from tradenews.model import Deal, Document, Money
+from tradenews.records.context import Clause, Sentence
+from tradenews.reference import place_by_code
+
+SIGN = re.compile(r"签署|签订|签约|签下|达成|缔结")
+AGREEMENT = re.compile(r"协议书?|意向书|合同|备忘录|合作意向|采购意向|意向|订单|框架协议|谅解备忘录")
+AMOUNT_LINK = re.compile(r"金额|货值|总额|总价值|价值|成交额|总投资|投资额|签约额|协议额")
+TYPE_WORDS = [  # first match in the clause (then in the sentence) decides the deal type
+    ("other", re.compile(r"贷款|授信|融资|信贷")),
+    ("purchase", re.compile(r"采购|购买|购进|订购|进口|买|成交")),
+    ("sale", re.compile(r"销售|出售|售出")),
+    ("project_signing", re.compile(r"项目")),
+    ("investment", re.compile(r"投资|注资|设厂|建厂|增资")),
+    ("cooperation", re.compile(r"合作|备忘录|友好|意向书|协议书")),
+]
+NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力争|预计")
+AGGREGATE = re.compile(r"累计|共|总|合计|总计|历届|前[一二三四五六七八九十\d]+届")
+INTENDED = re.compile(r"意向")
+PLANNED = re.compile(r"将|计划|拟|准备|有望")
+COMPLETED = re.compile(r"累计|完成|实现|达成交易")
+YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
+PAIR = re.compile(r"与|同|和")
+SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
+MUTUAL = re.compile(r"双方")
+MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备忘录)\D{0,6}?(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)|"
+                          r"(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)[^,，。;；]{0,16}?(?:项目|协议|合同|备忘录)")
+
+
+@dataclass
+class Party:
+    name: str
+    country: str | None
+    kind: str | None
+
+
+def _deal_type(*texts: str) -> str:
+    for text in texts:
+        for kind, pattern in TYPE_WORDS:
+            if pattern.search(text):
+                return kind
+    return "project_signing"
+
+
+def _status(text: str) -> str:
+    if INTENDED.search(text):
+        return "intended"
+    if PLANNED.search(text):
+        return "planned"
+    return "signed"
+
+
+def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
+    """Organizations and places in doc offsets [start, end), orgs first where they overlap."""
+    out: list[tuple[int, Party]] = []
+    taken = []
+    for o in sent.orgs:
+        if start <= o.start < end:
+            out.append((o.start, Party(o.name, o.country_code, o.kind)))
+            taken.append((o.start, o.end))
+    for p in sent.places:
+        if start <= p.start < end and not any(a <= p.start < b for a, b in taken):
+            if p.kind == "group":
+                continue
+            if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
+                out.append((p.start, Party(p.name + "方", p.country_code, "country")))
+            else:
+                out.append((p.start, Party(p.name, p.country_code, "region" if p.kind != "country" else "country")))
+    ordered = sorted(out, key=lambda t: t[0])
+    # '俄罗斯下诺夫哥罗德州', '法国米其林公司': a country right before a name is that name's country
+    merged: list[Party] = []
+    for i, (pos, party) in enumerate(ordered):
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        if party.kind == "country" and nxt is not None and nxt[0] == pos + len(party.name):
+            if nxt[1].country is None:
+                nxt[1].country = party.country
+            continue
+        merged.append(party)
+    return merged
+
+
+def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]:
+    """'A与B、C签署…': (A, [B, C]); A may be missing (inherited from the sentence)."""
+    text = clause.text
+    sign = SIGN.search(text) or re.search(r"采购|投资|合作", text)
+    limit = clause.start + (sign.start() if sign else len(text))
+    m = None
+    for cand in PAIR.finditer(text[: limit - clause.start]):
+        m = cand
+        break
+    if not m:
+        return None, []
+    a_side = _mentions_between(sent, clause.start, clause.start + m.start())
+    b_side = _mentions_between(sent, clause.start + m.end(), limit)
+    if not b_side:
+        raw = re.sub(r"^(?:参加论坛的|参会的|有关|相关)", "", text[m.end(): limit - clause.start])
+        raw = re.split(r"就|在|于|达成|签", raw)[0]
+        if 2 <= len(raw) <= 16:
+            b_side = [Party(raw, None, "organization")]
+    a = a_side[-1] if a_side else None
+    return a, b_side
+
+
+
+
+def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[int, int]]) -> list[Deal]:
+    deals: list[Deal] = []
+    last_org_by_block: dict[int, Party] = {}
+    for sent in sents:
+        text = sent.text
+        has_sign = bool(SIGN.search(text) or re.search(r"采购|投资|成交|购买|订单", text))
+        money_all = [m for m in sent.money if (m.start, m.end) not in trade_money]
+        sentence_a: Party | None = None
+        sentence_pair: tuple[Party | None, list[Party]] = (None, [])
+        used_clauses: set[int] = set()
+        if has_sign:
+            for ci, clause in enumerate(sent.clauses):
+                a, bs = _pair_in(sent, clause)
+                if a or bs:
+                    if a is None:
+                        a = sentence_pair[0] or sentence_a
+                    if bs:
+                        sentence_pair = (a, bs)
+                money = [m for m in money_all if clause.start <= m.start < clause.end]
+                if not money:
+                    continue
+                prev = sent.clauses[ci - 1] if ci else None
+                linked = SIGN.search(clause.text) or AMOUNT_LINK.search(clause.text) or \
+                    any(p.search(clause.text) for k, p in TYPE_WORDS if k in ("other", "purchase", "sale", "investment")) or \
+                    (prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text))
+                if not linked or NOT_DEAL.search(clause.text):
+                    continue
+                context = clause.text if SIGN.search(clause.text) or not prev else prev.text + "," + clause.text
+                used_clauses.update({ci, ci - 1} if prev is not None and context != clause.text else {ci})
+                deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, last_org_by_block,
+                                          prev is not None and context != clause.text))
+            # agreements without an amount
+            for ci, clause in enumerate(sent.clauses):
+                if ci in used_clauses or not SIGN.search(clause.text) or not AGREEMENT.search(clause.text):
+                    continue
+                if NOT_DEAL.search(clause.text) or any(clause.start <= m.start < clause.end for m in money_all):
+                    continue
+                nxt = sent.clauses[ci + 1] if ci + 1 < len(sent.clauses) else None
+                if nxt is not None and any(nxt.start <= m.start < nxt.end for m in money_all) and not SIGN.search(nxt.text):
+                    continue
+                deals.extend(_agreement_deals(doc, sent, clause, sentence_pair, last_org_by_block))
+            # '现场签约项目20个': a count of signed projects without an amount
+            if not money_all and not any(d.evidence[0].start >= sent.start and d.evidence[0].end <= sent.end for d in deals):
+                count = _count(text)
+                if count and re.search(r"签约|签署|签订", text) and re.search(r"项目", text):
+                    a = _first_party(sent, sent.start, sent.end) or _home_party(doc)
+                    if a:
+                        deals.append(Deal("project_signing", "signed", a.name, doc.doc_id,
+                                          [sent.evidence("deal.project_count")], party_a_country=a.country,
+                                          party_a_kind=a.kind, deal_count=count[0], aggregate=True,
+                                          article_no=sent.article_no))
+        orgs = [o for o in sent.orgs if o.kind in ("company", "university", "organization", "delegation")]
+        if orgs:
+            last_org_by_block[sent.block_no] = Party(orgs[-1].name, orgs[-1].country_code, orgs[-1].kind)
+    return _dedupe(deals)
+
+
+def _count(text: str) -> tuple[int, str] | None:
+    m = MARKED_COUNT.search(text)
+    if not m:
+        return None
+    return parse_count(m.group(0)[m.group(0).find(m.group(1) or m.group(3)):])
+
+
+def _first_party(sent: Sentence, start: int, end: int) -> Party | None:
+    found = _mentions_between(sent, start, end)
+    return found[0] if found else None
+
+
+def _home_party(doc: Document) -> Party | None:
+    if doc.home_region:
+        ref = place_by_code().get(doc.home_region)
+        if ref:
+            return Party(ref.name, "CN", "region")
+    return None
+
+
+def _subject(context: str) -> str | None:
+    m = SUBJECT.search(context)
+    if not m:
+        return None
+    what = re.sub(r"^(?:了|一份|一项|合作|采购|进口|购买)+", "", m.group("what"))
+    what = re.sub(r"^(?:采购|进口|购买)", "", what)
+    return what or None
+
+
+def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, last_org_by_block, linked_prev):
+    text = sent.text
+    a, bs = sentence_pair
+    clause_a, clause_bs = _pair_in(sent, clause)
+    if clause_a or clause_bs:
+        a, bs = clause_a or a, clause_bs or bs
+    scope_start = sent.clauses[sent.clauses.index(clause) - 1].start if linked_prev else clause.start
+    aggregate = bool(AGGREGATE.search(clause.text))
+    if a is None:
+        before = _mentions_between(sent, sent.start, money[0].start)
+        orgs = [p for p in before if p.kind not in ("region", "country")]
+        if orgs:
+            a = orgs[-1]
+        elif MUTUAL.search(text) and sentence_pair[0]:
+            a = sentence_pair[0]
+        elif not aggregate and sent.block_no in last_org_by_block and not before:
+            a = last_org_by_block[sent.block_no]  # '该公司' / quoted speech: the company just named
+        elif before:
+            a = before[0]
+    if a is None and re.search(r"我省|本省|全省|我区|全区", text):
+        a = _home_party(doc)
+    if a is None:
+        a = _home_party(doc) if aggregate else None
+    if a is None:
+        return []
+    # '在花莲采购' / '在江西投资': the place after 在 is the counterparty
+    if not bs:
+        m = re.search(r"在(?P<where>[\u4e00-\u9fff]{2,10}?)(?:采购|投资|购买)", clause.text)
+        if m:
+            places = [p for p in sent.places if clause.start + m.start("where") <= p.start < clause.start + m.end("where")]
+            if places:
+                bs = [Party(places[0].name, places[0].country_code, "region")]
+    count = _count(context) or (_count(text) if aggregate else None)
+    out = []
+    pairs: list[tuple[Party | None, Money, str]]
+    if len(money) > 1 and len(bs) == len(money) and "分别" in text:
+        segments = _segments(clause, money)
+        pairs = [(b, m, seg) for b, m, seg in zip(bs, money, segments)]
+    else:
+        segments = _segments(clause, money)
+        pairs = [(bs[0] if bs and len(bs) == 1 else None, m, seg) for m, seg in zip(money, segments)]
+    for b, m, seg in pairs:
+        kind = _deal_type(seg, context, text)
+        if kind == "cooperation" and re.search(r"签约", seg + context) and not re.search(r"合作", seg):
+            kind = "project_signing"
+        year_m = YEAR_IN.search(context)
+        out.append(Deal(
+            deal_type=kind, status=_status(context), party_a=a.name, doc_id=doc.doc_id,
+            evidence=[sent.evidence("deal.amount", min(scope_start, m.start), max(m.end, clause.end))],
+            party_a_country=a.country, party_a_kind=a.kind,
+            party_b=(b.name if b else (", ".join(p.name for p in bs) if len(bs) > 1 and len(money) == 1 else None)),
+            party_b_country=b.country if b else None, party_b_kind=b.kind if b else None,
+            subject=_subject(seg) or _subject(context), amount=m.amount, currency=m.currency,
+            amount_qualifier=m.qualifier, deal_count=count[0] if count else None,
+            aggregate=aggregate or bool(count and count[0] > 1),
+            year=int(year_m.group(1)) if year_m else None, article_no=sent.article_no))
+    return out
+
+
+def _segments(clause: Clause, money: list[Money]) -> list[str]:
+    """The clause text leading up to each amount: '采购铜精矿协议5000万美元' / '贷款授信服务协议2亿元'."""
+    out, pos = [], clause.start
+    for m in money:
+        out.append(clause.text[pos - clause.start: m.end - clause.start])
+        pos = m.end
+    return out
+
+
+def _agreement_deals(doc, sent, clause, sentence_pair, last_org_by_block) -> list[Deal]:
+    a, bs = _pair_in(sent, clause)
+    if a is None:
+        if MUTUAL.search(clause.text) and sentence_pair[0]:
+            a, bs = sentence_pair[0], bs or sentence_pair[1]
+        else:
+            a = sentence_pair[0]
+    if a is None:
+        sign = SIGN.search(clause.text)
+        before = _mentions_between(sent, clause.start, clause.start + sign.start())
+        if len(before) > 1 and all(p.kind == "region" for p in before):
+            a = Party("、".join(p.name for p in before), "CN" if all(p.country == "CN" for p in before) else None, "region")
+        elif before:
+            a = [p for p in before if p.kind not in ("region", "country")][-1:][0] if any(
+                p.kind not in ("region", "country") for p in before) else before[0]
+    if a is None:
+        prior = _mentions_between(sent, sent.start, clause.start)
+        orgs = [p for p in prior if p.kind not in ("region", "country")]
+        a = orgs[-1] if orgs else (prior[0] if prior else None)
+    if a is None:
+        return []
+    subject = _subject(clause.text)
+    count = _count(clause.text)
+    kind = _deal_type(clause.text)
+    if kind in ("project_signing",) and not count:
+        kind = "cooperation"
+    out = []
+    for b in (bs or [None]):
+        if b is not None and b.name == a.name:
+            continue
+        out.append(Deal(kind if kind != "purchase" else "purchase", _status(clause.text), a.name, doc.doc_id,
+                        [sent.evidence("deal.agreement", clause.start, clause.end)], party_a_country=a.country,
+                        party_a_kind=a.kind, party_b=b.name if b else None, party_b_country=b.country if b else None,
+                        party_b_kind=b.kind if b else None, subject=subject,
+                        deal_count=count[0] if count else None, aggregate=bool(count and count[0] > 1),
+                        article_no=sent.article_no))
+    return out
+
+
+def _dedupe(deals: list[Deal]) -> list[Deal]:
+    """One row per deal in a document: an amount restated (title, summary, total line) is one deal."""
+    out: list[Deal] = []
+    for d in deals:
+        if d.amount is not None:
+            twin = next((o for o in out if o.amount == d.amount and o.currency == d.currency
+                         and (o.party_b is None or d.party_b is None or (o.party_a, o.party_b) == (d.party_a, d.party_b))),
+                        None)
+        else:
+            twin = next((o for o in out if o.amount is None and o.party_a == d.party_a and o.party_b == d.party_b
+                         and (o.subject == d.subject or o.deal_type == d.deal_type and o.deal_count == d.deal_count)), None)
+        if twin is None:
+            out.append(d)
+            continue
+        twin.evidence.extend(d.evidence)
+        for attr in ("party_b", "party_b_country", "subject", "deal_count", "year", "event_name"):
+            if getattr(twin, attr) is None and getattr(d, attr) is not None:
+                setattr(twin, attr, getattr(d, attr))
+    return out

@@ -1,0 +1,1 @@
+"""Stage 4: names of organizations and places -> one entity each."""

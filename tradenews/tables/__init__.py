@@ -1,0 +1,1 @@
+"""Stage 5: records -> typed tables with deterministic ids, validated by the pandera models."""

@@ -1,0 +1,91 @@
+"""Validate every table with its pandera model and across tables; rejected rows are reported.
+
+Rows that fail are left out (never published) and returned with the failed check, so a run
+can write them to a rejected-rows report beside the package.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas.fields import TABLE_BY_NAME, TABLES
+from schemas.models import MODELS
+
+REJECT_COLUMNS = ["table", "record_id", "doc_id", "column", "check", "failure_case"]
+FACT_TABLES = ("events", "deals", "trade_flows", "indicators")
+
+
+def _row_id(table: str, row: pd.Series) -> str:
+    return "/".join(str(row[k]) for k in TABLE_BY_NAME[table].primary_key)
+
+
+def _reject(table: str, df: pd.DataFrame, mask: pd.Series, column: str, check: str, case) -> list[dict]:
+    out = []
+    for _, row in df[mask].iterrows():
+        value = case(row) if callable(case) else case
+        out.append({"table": table, "record_id": _row_id(table, row), "doc_id": row.get("doc_id"),
+                    "column": column, "check": check, "failure_case": None if value is None else str(value)})
+    return out
+
+
+def schema_check(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    try:
+        MODELS[table].validate(df, lazy=True)
+        return df, []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    bad_index = cases["index"].dropna()
+    if len(bad_index) < len(cases):
+        # a failure with no row (a missing column, a wrong dtype) is a bug in the pipeline itself
+        raise RuntimeError(f"table {table} does not match its schema:\n{cases[cases['index'].isna()]}")
+    rejected = []
+    for _, c in cases.iterrows():
+        row = df.loc[c["index"]]
+        rejected.append({"table": table, "record_id": _row_id(table, row), "doc_id": row.get("doc_id"),
+                         "column": c["column"], "check": str(c["check"]), "failure_case": str(c["failure_case"])})
+    keep = ~df.index.isin(set(bad_index))
+    return df[keep].reset_index(drop=True), rejected
+
+
+def validate_tables(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    frames = dict(frames)
+    rejected: list[dict] = []
+    for spec in TABLES:
+        frames[spec.name], bad = schema_check(spec.name, frames[spec.name])
+        rejected += bad
+    # a trade period cannot end after the document's reference date (a forecast read as a figure)
+    flows, docs = frames["trade_flows"], frames["documents"]
+    if len(flows):
+        ref = flows["doc_id"].map(dict(zip(docs["doc_id"], docs["reference_date"])))
+        late = ref.notna() & (flows["period_end"] > ref)
+        late = late.fillna(False).astype(bool)
+        rejected += _reject("trade_flows", flows, late, "period_end", "period_end_not_after_reference_date",
+                            lambda r: r["period_end"])
+        frames["trade_flows"] = flows[~late].reset_index(drop=True)
+    # foreign keys, repeated until nothing more falls out (a rejected event takes its side events along)
+    changed = True
+    while changed:
+        changed = False
+        for spec in TABLES:
+            df = frames[spec.name]
+            for fk in spec.foreign_keys:
+                col, ref_col = fk.fields[0], fk.reference_fields[0]
+                known = set(frames[fk.resource][ref_col].dropna())
+                missing = df[col].notna() & ~df[col].isin(known)
+                missing = missing.fillna(False).astype(bool)
+                if missing.any():
+                    rejected += _reject(spec.name, df, missing, col, f"foreign_key:{fk.resource}.{ref_col}",
+                                        lambda r, c=col: r[c])
+                    df = df[~missing].reset_index(drop=True)
+                    changed = True
+            frames[spec.name] = df
+        ev = frames["evidence"]
+        alive = pd.Series(False, index=ev.index)
+        for table in FACT_TABLES:
+            pk = TABLE_BY_NAME[table].primary_key[0]
+            alive |= (ev["record_table"] == table) & ev["record_id"].isin(set(frames[table][pk]))
+        alive = alive.astype(bool)
+        if (~alive).any():
+            frames["evidence"] = ev[alive].reset_index(drop=True)  # evidence of rejected facts goes with them
+    report = pd.DataFrame(rejected, columns=REJECT_COLUMNS)
+    return frames, report
