@@ -32,6 +32,7 @@ STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "�
               "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
 STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)))
 ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
+LEADING_FILLER = re.compile(r"^(?:此次|这次|本次|本届|该|此|这)")
 BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|\d)")
 GENERIC = {"公司", "集团", "企业", "政府", "银行", "高校", "大学", "学院", "医院", "代表团", "交易团", "分团",
            "跨国公司", "中小企业", "外资企业", "龙头企业", "国企", "民企", "商务部门"}
@@ -54,6 +55,7 @@ def _trim_left(name: str) -> str:
     if last is not None:
         name = name[last.end():]
     name = re.sub(r"^[()\-·]+", "", name)
+    name = LEADING_FILLER.sub("", name)
     return name
 
 

@@ -73,7 +73,7 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
             if p.kind == "group":
                 continue
             if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
-                out.append((p.start, Party(p.name + "方", p.country_code, "country")))
+                out.append((p.start, Party(sent.doc.text[p.start:p.end + 1], p.country_code, "country")))
             else:
                 out.append((p.start, Party(p.name, p.country_code, "region" if p.kind != "country" else "country")))
     ordered = sorted(out, key=lambda t: t[0])
@@ -101,6 +101,9 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
     if not m:
         return None, []
     a_side = _mentions_between(sent, clause.start, clause.start + m.start())
+    topic = re.search(r"就|在|围绕|关于|针对", text[m.end(): limit - clause.start])
+    if topic:
+        limit = clause.start + m.end() + topic.start()
     b_side = _mentions_between(sent, clause.start + m.end(), limit)
     if not b_side:
         raw = re.sub(r"^(?:参加论坛的|参会的|有关|相关)", "", text[m.end(): limit - clause.start])
@@ -120,7 +123,6 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
         text = sent.text
         has_sign = bool(SIGN.search(text) or re.search(r"采购|投资|成交|购买|订单", text))
         money_all = [m for m in sent.money if (m.start, m.end) not in trade_money]
-        sentence_a: Party | None = None
         sentence_pair: tuple[Party | None, list[Party]] = (None, [])
         used_clauses: set[int] = set()
         if has_sign:
@@ -128,7 +130,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 a, bs = _pair_in(sent, clause)
                 if a or bs:
                     if a is None:
-                        a = sentence_pair[0] or sentence_a
+                        a = sentence_pair[0] or _subject_before(sent, clause.start)
                     if bs:
                         sentence_pair = (a, bs)
                 money = [m for m in money_all if clause.start <= m.start < clause.end]
@@ -267,8 +269,17 @@ def _segments(clause: Clause, money: list[Money]) -> list[str]:
     return out
 
 
+def _subject_before(sent: Sentence, pos: int) -> Party | None:
+    """The organization (else place) the sentence names before pos: the subject of '…,与B签署'."""
+    prior = _mentions_between(sent, sent.start, pos)
+    orgs = [p for p in prior if p.kind not in ("region", "country")]
+    return orgs[-1] if orgs else (prior[0] if prior else None)
+
+
 def _agreement_deals(doc, sent, clause, sentence_pair, last_org_by_block) -> list[Deal]:
     a, bs = _pair_in(sent, clause)
+    if a is None and bs:
+        a = sentence_pair[0] or _subject_before(sent, clause.start)
     if a is None:
         if MUTUAL.search(clause.text) and sentence_pair[0]:
             a, bs = sentence_pair[0], bs or sentence_pair[1]
@@ -316,7 +327,8 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
                         None)
         else:
             twin = next((o for o in out if o.amount is None and o.party_a == d.party_a and o.party_b == d.party_b
-                         and (o.subject == d.subject or o.deal_type == d.deal_type and o.deal_count == d.deal_count)), None)
+                         and o.deal_type == d.deal_type and o.deal_count == d.deal_count
+                         and (o.subject == d.subject or o.subject is None or d.subject is None)), None)
         if twin is None:
             out.append(d)
             continue

@@ -19,7 +19,7 @@ from tradenews.reference import event_heads, place_by_code
 
 NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()“”\"·\-—–]")
 INTRO = re.compile(
-    r"^.*?(?:举行的|举办的|召开的|开幕的|闭幕的|期间的|为期[^的]{1,4}的|以[^的]{2,30}为主题的|相继举办了?|组织召开|组织开展|"
+    r"^(?:提要|摘要|导读|核心提示)|^.*?(?:举行的|举办的|召开的|开幕的|闭幕的|期间的|为期[^的]{1,4}的|以[^的]{2,30}为主题的|相继举办了?|组织召开|组织开展|"
     r"开展|参加了?|出席了?|通过|借助|作为|举办了?|举行了?|召开了?|在|于|是|即|由|将|到|赴|与会|暨|[\u4e00-\u9fff]了)"
 )
 BARE = re.compile(r"^(?:本届|该|此次|这次|这个|此|历届|上届|每届|今年的?|去年的?|各类|多场|一场|系列|相关|其他|首次)")
@@ -31,6 +31,10 @@ LEAD = re.compile(r"举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开�
 DURATION = re.compile(r"(?:为期)?(?P<n>\d+|[一二两三四五六七八九十]+)天")
 HELD_AT = re.compile(r"在(?P<where>[^,，。;；]{1,20}?)(?:举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开展)")
 VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
+TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日)?")
+TODAY = re.compile(r"今天|今日")
+DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
+COORDINATION = re.compile(r"^[”\"]?(?:和|与|及|暨|、)[“\"]?$")
 MUNICIPALITIES = {"CN-BJ", "CN-SH", "CN-TJ", "CN-CQ"}
 
 
@@ -62,7 +66,7 @@ def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
     # two names joined by 和/与/暨/及 after a head ('...博览会和第二十八届哈洽会')
     heads = list(_head_re().finditer(name[:-(head_end - head_start)]))
     for h in reversed(heads):
-        if re.match(r"[”\"]?(?:和|与|及|暨|、)", name[h.end():]):
+        if re.match(r"[”\"]?(?:和|与|及|暨|、|等)", name[h.end():]):
             name = name[h.end():].lstrip("”\"")[1:]
             break
     name = INTRO.sub("", name) if INTRO.match(name) and len(INTRO.sub("", name)) >= 2 else name
@@ -88,7 +92,17 @@ def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[“”\"()·\-—–\s]", "", name)
+    """Comparable form: no punctuation, series short forms spelled out (第六届进博会 = 第六届中国国际进口博览会)."""
+    name = re.sub(r"[“”\"()·\-—–\s]", "", name)
+    for s in find_series(name):
+        if name[s.start:s.end].endswith(s.series.series):
+            continue
+        prefix = name[s.start:s.end]
+        short = next((a for a in sorted(s.series.aliases, key=len, reverse=True) if prefix.endswith(a)), None)
+        if short:
+            name = name[:s.end - len(short)] + s.series.series + name[s.end:]
+        break
+    return name
 
 
 def _city_of(sent: Sentence, name_end: int, name: str) -> tuple[str | None, str | None]:
@@ -112,13 +126,25 @@ def _city_of(sent: Sentence, name_end: int, name: str) -> tuple[str | None, str 
     return None, None
 
 
-def _dates_for(sent: Sentence, name_start: int, year: int, last_date: dt.date | None):
+def _time_adverbial(sent: Sentence, d) -> bool:
+    """'11月7日晚,' — a clause that is only a date (and a time of day) sets the time of the sentence."""
+    clause = sent.clauses[sent.clause_of(d.start)]
+    rest = sent.doc.text[clause.start:d.start] + sent.doc.text[d.end:clause.end]
+    return bool(TIME_OF_DAY.fullmatch(rest.strip()))
+
+
+def _dates_for(sent: Sentence, name_start: int, year: int, last_date: dt.date | None, today: dt.date):
     """(start, end) from the sentence's dates, predicates (开幕/闭幕) and durations (为期五天)."""
     text = sent.text
     start = end = None
-    dates = [d for d in sent.dates(year) if d.start < name_start]
+    name_clause = sent.clause_of(name_start)
+    dates = [d for d in sent.dates(year) if d.start < name_start
+             and (sent.clause_of(d.start) == name_clause or _time_adverbial(sent, d))]
     lead = LEAD.search(text)
-    if dates and (lead or sent.clause_of(dates[-1].start) == sent.clause_of(name_start)):
+    before = sent.doc.text[sent.clauses[name_clause].start:name_start]
+    if not dates and TODAY.search(before) and lead:
+        start = today
+    elif dates and (lead or sent.clause_of(dates[-1].start) == name_clause):
         d = dates[-1]
         if d.last:
             start, end = d.first, d.last
@@ -147,6 +173,7 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
     aliases: dict[str, str] = {}  # 以下简称 short form -> the long form it stands for
     last_date: dt.date | None = None
     heads = event_heads()
+    today = _dateline(doc)
     for sent in sents:
         text = sent.text
         for m in ABBREVIATION.finditer(text):
@@ -160,10 +187,9 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             name = _candidate_name(text, h.start(), h.end())
             if name:
                 found.append((h.end() - len(name), h.end(), name, heads[h.group(0)]))
-        for s in find_series(text):
-            local_end = s.end - sent.start
-            if not any(a <= local_end <= b for a, b, _, _ in found) and s.edition:
-                found.append((s.start - sent.start, local_end, text[s.start - sent.start:local_end], s.series.event_type))
+        for s in find_series(text):  # sentence-local offsets
+            if not any(a <= s.end <= b for a, b, _, _ in found) and s.edition:
+                found.append((s.start, s.end, text[s.start:s.end], s.series.event_type))
         for start, end, name, etype in found:
             abs_start = sent.start + start
             series = find_series(name)
@@ -173,7 +199,7 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             if ref and series[-1].edition:
                 ev_year = ref.edition_year(series[-1].edition)
             year = ev_year or doc.reference_date.year
-            first, last = _dates_for(sent, abs_start, year, last_date)
+            first, last = _dates_for(sent, abs_start, year, last_date, today)
             city, country = _city_of(sent, sent.start + end, name)
             if not city and ref and ref.city:
                 city, country = ref.city, ref.country_code or "CN"
@@ -185,10 +211,38 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
                 series=ref.series if ref and name.endswith(tuple([ref.series, *ref.aliases])) else None,
                 edition=edition, start_date=first, end_date=last, city=city, country_code=country,
                 venue=venue.group("venue") if venue else None, article_no=sent.article_no))
+        _share_between_coordinated(events[len(events) - len(found):], sent)
         dated = sent.dates(doc.reference_date.year)
         if dated:
             last_date = dated[-1].first
     return _merge(_expand_aliases(events, aliases))
+
+
+def _dateline(doc: Document) -> dt.date:
+    """'台湾网4月25日消息', '西宁11月8日电': the day the report speaks of as 今天; else the reference date."""
+    for b in doc.blocks[:6]:
+        m = DATELINE.search(doc.text[b.start:b.end][:60])
+        if m:
+            try:
+                return dt.date(doc.reference_date.year, int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                break
+    return doc.reference_date
+
+
+def _share_between_coordinated(events: list[Event], sent: Sentence) -> None:
+    """'第四届中俄博览会和第二十八届哈洽会…在哈尔滨闭幕': coordinated events share date and city."""
+    ordered = sorted(events, key=lambda e: e.evidence[0].start)
+    for a, b in zip(ordered, ordered[1:]):
+        between = sent.doc.text[a.evidence[0].end:b.evidence[0].start]
+        if not COORDINATION.match(between):
+            continue
+        for attr in ("start_date", "end_date", "city", "country_code"):
+            va, vb = getattr(a, attr), getattr(b, attr)
+            if va is None and vb is not None:
+                setattr(a, attr, vb)
+            elif vb is None and va is not None:
+                setattr(b, attr, va)
 
 
 def _expand_aliases(events: list[Event], aliases: dict[str, str]) -> list[Event]:
@@ -239,6 +293,15 @@ def _merge(events: list[Event]) -> list[Event]:
                     e.city, e.country_code = o.city, o.country_code
                 break
     out = [e for e in out if e.name]
+    # an event held during another one of the same article, without a city of its own, is held there
+    for e in out:
+        if e.city or not e.start_date:
+            continue
+        for o in out:
+            if o is not e and o.city and o.article_no == e.article_no and o.start_date and o.end_date \
+                    and o.start_date <= e.start_date <= o.end_date and o.end_date > o.start_date:
+                e.city, e.country_code = o.city, o.country_code
+                break
     for e in out:
         if e.start_date and e.end_date and e.end_date < e.start_date:
             e.end_date = None

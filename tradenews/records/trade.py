@@ -125,8 +125,7 @@ def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]
             qty = [q for q in find_quantities(text, QTY_UNITS, clause.start)] if kw else []
             growth = [g for g in sent.growth if clause.start <= g.start < clause.end]
             # enumerations 'PLACE(AMOUNT)': each place reports the same kind of flow
-            paren = [(p, m) for m in money for p in places
-                     if 0 <= m.start - p.end <= 1 and doc.text[p.end:m.start] in ("(", "")]
+            paren = [(p, m) for m in money for p in places if m.start - p.end == 1 and doc.text[p.end] == "("]
             if paren and state.partner and state.flow and state.period:
                 for p, m in paren:
                     flows.append(_flow(doc, sent, Side(p.code, p.name), state.partner, state.flow, state.period,
@@ -136,7 +135,7 @@ def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]
                 flow = _flow_of(kw.group(0))
                 reporter, partner, paired = _sides(text, clause.start, places, doc, kw.start())
                 if paired or PAIR_BACK.search(text[:kw.start()]):
-                    if not paired and last_pair:
+                    if not paired and last_pair and not (reporter and partner):
                         reporter, partner = last_pair
                     if reporter and partner:
                         last_pair = (reporter, partner)
@@ -190,6 +189,8 @@ def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]
 
 
 def _flow(doc, sent, reporter, partner, flow, period, money, growth, commodity, rule, clause) -> TradeFlow:
+    if flow == "total" and _is_chinese(partner.code) and not _is_chinese(reporter.code):
+        reporter, partner = partner, reporter  # a total with no perspective is reported from the Chinese side
     return TradeFlow(reporter.code, reporter.name, partner.code, partner.name, flow, period[0], period[1], doc.doc_id,
                      [sent.evidence(rule, clause.start, clause.end)], commodity=commodity, value=money.amount,
                      currency=money.currency, value_qualifier=money.qualifier, growth_pct=growth,
