@@ -66,7 +66,8 @@ def infer_home_region(text: str, publisher: str | None, url: str | None) -> str 
                 return p.code
             if p.kind == "city" and p.code.startswith("CN-"):
                 return "-".join(p.code.split("-")[:2])
-    counts = Counter(p.code for p in find_places(text) if p.kind == "region" and p.code.startswith("CN-"))
+    counts = Counter(p.code if p.kind == "region" else "-".join(p.code.split("-")[:2])
+                     for p in find_places(text) if p.kind in ("region", "city") and p.code.startswith("CN-"))
     return counts.most_common(1)[0][0] if counts else None
 
 

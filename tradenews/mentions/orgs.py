@@ -32,6 +32,7 @@ STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "�
               "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
 STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)))
 ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
+PART_OF_WORD = re.compile(r"[门长]")
 LEADING_FILLER = re.compile(r"^(?:此次|这次|本次|本届|该|此|这)")
 BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|\d)")
 GENERIC = {"公司", "集团", "企业", "政府", "银行", "高校", "大学", "学院", "医院", "代表团", "交易团", "分团",
@@ -64,7 +65,9 @@ def find_orgs(text: str, offset: int = 0) -> list[Org]:
     out: list[Org] = []
     lengths, table = _company_index()
     taken: list[tuple[int, int]] = []
-    # 1. known companies (米其林, 江铜集团...), extended over a directly following suffix
+    # 1. known companies (米其林, 江铜集团...), extended over a directly following suffix;
+    #    never inside a place name (托克 in 符拉迪沃斯托克)
+    place_spans = [(p.start - offset, p.end - offset) for p in find_places(text, offset) if p.end - p.start > 1]
     i = 0
     while i < len(text):
         for length in lengths.get(text[i], ()):
@@ -73,11 +76,17 @@ def find_orgs(text: str, offset: int = 0) -> list[Org]:
             if ref is None:
                 continue
             end = i + length
+            if any(a <= i < b for a, b in place_spans) and not any(a == i and b <= end for a, b in place_spans):
+                continue
+            if PART_OF_WORD.match(text[end:end + 1]) and name[-1] in "部局厅处":
+                continue  # 商务部门, 商务部长: the known name is part of a longer word
             tail = re.match(rf"(?:\([^)]{{1,6}}\))?(?:{SUFFIX_RE})", text[end:])
             if tail:
                 end += tail.end()
             start = i
-            country = ref.country_code
+            # the text's own country prefix ('法国路易达孚公司') wins over reference data
+            prefix = [p for p in find_places(text[max(0, i - 8):i]) if p.end == min(8, i) and p.kind == "country"]
+            country = prefix[-1].country_code if prefix else ref.country_code
             out.append(Org(offset + start, offset + end, text[i:end], ref.kind, country))
             taken.append((start, end))
             i = end - 1

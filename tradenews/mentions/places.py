@@ -8,8 +8,12 @@ from tradenews.model import Place
 from tradenews.reference import PlaceRef, places
 
 # Short forms (俄, 华, 美, 赣...) name a place only in these compounds: 对俄, 中俄, 俄方, 俄对华, 访华.
-ABBR_BEFORE = set("对与同赴访来在驻")
-ABBR_AFTER = re.compile(r"方|对华|对中|籍|资|企|商(?!务)|两国|双方|贸易|经贸|双边|合作|关系")
+ABBR_BEFORE = set("对与同赴访来在驻自从向")
+ABBR_AFTER = re.compile(r"方(?!面|式|法|向|案|针|便|位|言)|对华|对中|籍|资企|企|商(?!务|品|业)|两国|双方|贸易|经贸|双边")
+# what follows a pair of short forms such as 中俄/俄中/中哈 when it names the two countries
+PAIR_CONTEXT = re.compile(r"贸易|经贸|双边|两国|关系|合作|博览会|边境|友好|地方|务实|能源|投资|人文|青年|全面|战略|互市|"
+                          r"口岸|班列|航线|界河|合资|企业|建交|元首|总理|外长|议会|政府|联合|睦邻|友谊|产业|科技|农业|交通|"
+                          r"铁路|公路|大桥|跨境|物流|电商|之间|间")
 
 
 @lru_cache(maxsize=1)
@@ -56,10 +60,10 @@ def _abbr_context(text: str, i: int, abbr: dict[str, PlaceRef]) -> bool:
         return True
     if ABBR_AFTER.match(after):
         return True
-    # a pair of short forms: 中俄, 俄中, 中哈 (followed by a word such as 贸易/博览会/关系)
-    if after[:1] in abbr and (before not in abbr):
+    # a pair of short forms: 中俄, 俄中, 中哈, followed by a word such as 贸易/博览会/关系
+    if after[:1] in abbr and before not in abbr and PAIR_CONTEXT.match(text[i + 2:i + 6]):
         return True
-    if before in abbr and (i < 2 or text[i - 2] not in abbr):
+    if before in abbr and (i < 2 or text[i - 2] not in abbr) and PAIR_CONTEXT.match(text[i + 1:i + 5]):
         return True
     return False
 

@@ -35,6 +35,7 @@ class Sentence:
     block_no: int
     article_no: int
     clauses: list[Clause] = field(default_factory=list)
+    excluded: list[tuple[int, int]] = field(default_factory=list)  # spans no party may come from
 
     @property
     def text(self) -> str:

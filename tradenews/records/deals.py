@@ -33,6 +33,8 @@ YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
 PAIR = re.compile(r"与|同|和")
 SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
 MUTUAL = re.compile(r"双方")
+PROMOTION = re.compile(r"招商|推介")
+PAIR_VERB = re.compile(r"签署|签订|签约|签下|达成|缔结|采购|投资|合作|交流|洽谈|会谈|对接|会见")
 MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备忘录)\D{0,6}?(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)|"
                           r"(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)[^,，。;；]{0,16}?(?:项目|协议|合同|备忘录)")
 
@@ -63,7 +65,7 @@ def _status(text: str) -> str:
 def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     """Organizations and places in doc offsets [start, end), orgs first where they overlap."""
     out: list[tuple[int, Party]] = []
-    taken = []
+    taken = list(sent.excluded)  # names inside event names (中国—非洲经贸博览会) are never parties
     for o in sent.orgs:
         if start <= o.start < end:
             out.append((o.start, Party(o.name, o.country_code, o.kind)))
@@ -92,8 +94,10 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
 def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]:
     """'A与B、C签署…': (A, [B, C]); A may be missing (inherited from the sentence)."""
     text = clause.text
-    sign = SIGN.search(text) or re.search(r"采购|投资|合作", text)
-    limit = clause.start + (sign.start() if sign else len(text))
+    sign = SIGN.search(text) or PAIR_VERB.search(text)
+    if not sign:
+        return None, []
+    limit = clause.start + sign.start()
     m = None
     for cand in PAIR.finditer(text[: limit - clause.start]):
         m = cand
@@ -110,7 +114,11 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
         raw = re.split(r"就|在|于|达成|签", raw)[0]
         if 2 <= len(raw) <= 16:
             b_side = [Party(raw, None, "organization")]
-    a = a_side[-1] if a_side else None
+    if len(a_side) > 1 and all(p.kind in ("region", "country") for p in a_side):
+        # '坦桑尼亚、尼日利亚、南非等非洲国家与…': the listed places together are one side
+        a = Party("、".join(p.name for p in a_side), None, "region")
+    else:
+        a = a_side[-1] if a_side else None
     return a, b_side
 
 
@@ -160,7 +168,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
             if not money_all and not any(d.evidence[0].start >= sent.start and d.evidence[0].end <= sent.end for d in deals):
                 count = _count(text)
                 if count and re.search(r"签约|签署|签订", text) and re.search(r"项目", text):
-                    a = _first_party(sent, sent.start, sent.end) or _home_party(doc)
+                    a = _promotion_host(sent) or _first_party(sent, sent.start, sent.end) or _home_party(doc)
                     if a:
                         deals.append(Deal("project_signing", "signed", a.name, doc.doc_id,
                                           [sent.evidence("deal.project_count")], party_a_country=a.country,
@@ -177,6 +185,17 @@ def _count(text: str) -> tuple[int, str] | None:
     if not m:
         return None
     return parse_count(m.group(0)[m.group(0).find(m.group(1) or m.group(3)):])
+
+
+def _promotion_host(sent: Sentence) -> Party | None:
+    """Projects signed at an investment-promotion session ('赣州招商引资专场推介会') are its host place's."""
+    for a, b in sent.excluded:
+        name = sent.doc.text[a:b]
+        if PROMOTION.search(name):
+            hosts = [p for p in sent.places if a <= p.start < b and p.kind in ("city", "region") and p.end - p.start > 1]
+            if hosts:
+                return Party(hosts[-1].name, hosts[-1].country_code, "region")
+    return None
 
 
 def _first_party(sent: Sentence, start: int, end: int) -> Party | None:

@@ -27,12 +27,12 @@ NOT_AFTER = re.compile(r"^(?:中心|室|厅|馆|精神|纪要|期间|之旅|秘�
 ABBREVIATION = re.compile(r"\((?:以下)?简称[“\"]?(?P<alias>[^”\")]+)[”\"]?\)")
 OPENING = re.compile(r"开幕|拉开帷幕|启幕|开展|启动|开启")
 CLOSING = re.compile(r"闭幕|落下帷幕|落幕|圆满结束|闭馆")
-LEAD = re.compile(r"举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开启|启动|拉开帷幕|开展")
+LEAD = re.compile(r"举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开启|启动|拉开帷幕|开展|出席|参加|亮相")
 DURATION = re.compile(r"(?:为期)?(?P<n>\d+|[一二两三四五六七八九十]+)天")
 HELD_AT = re.compile(r"在(?P<where>[^,，。;；]{1,20}?)(?:举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开展)")
 VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
 TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日)?")
-TODAY = re.compile(r"今天|今日")
+TODAY = re.compile(r"今天|今日|昨天|昨日")
 DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
 COORDINATION = re.compile(r"^[”\"]?(?:和|与|及|暨|、)[“\"]?$")
 MUNICIPALITIES = {"CN-BJ", "CN-SH", "CN-TJ", "CN-CQ"}
@@ -81,9 +81,10 @@ def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
     series = find_series(name)
     if series and series[-1].end == len(name):
         s = series[-1]
-        name = name[s.start:]
-        if not s.edition:
-            return None
+        year = re.search(r"(?:19|20)\d{2}年?$", name[:s.start])
+        name = name[year.start() if year and not s.edition else s.start:]
+        if not s.edition and not year:
+            return None  # '进博会' alone refers to the series; see _series_only_events
     if len(name) - len(head) < 2 or BARE.match(name) or not name.endswith(head):
         return None
     if re.search(r"举行|举办|召开|参加|出席|签署|签约项目", name[:-len(head)]):
@@ -91,9 +92,13 @@ def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
     return name
 
 
+def _bare(name: str) -> str:
+    return re.sub(r"[“”\"()·\-—–\s]", "", name)
+
+
 def _norm(name: str) -> str:
     """Comparable form: no punctuation, series short forms spelled out (第六届进博会 = 第六届中国国际进口博览会)."""
-    name = re.sub(r"[“”\"()·\-—–\s]", "", name)
+    name = _bare(name)
     for s in find_series(name):
         if name[s.start:s.end].endswith(s.series.series):
             continue
@@ -141,9 +146,10 @@ def _dates_for(sent: Sentence, name_start: int, year: int, last_date: dt.date | 
     dates = [d for d in sent.dates(year) if d.start < name_start
              and (sent.clause_of(d.start) == name_clause or _time_adverbial(sent, d))]
     lead = LEAD.search(text)
-    before = sent.doc.text[sent.clauses[name_clause].start:name_start]
-    if not dates and TODAY.search(before) and lead:
-        start = today
+    if not dates and (t := TODAY.search(sent.doc.text[sent.start:name_start])) and lead:
+        start = today - dt.timedelta(days=1 if t.group(0).startswith("昨") else 0)
+        if CLOSING.search(text):
+            start, end = None, start
     elif dates and (lead or sent.clause_of(dates[-1].start) == name_clause):
         d = dates[-1]
         if d.last:
@@ -174,6 +180,7 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
     last_date: dt.date | None = None
     heads = event_heads()
     today = _dateline(doc)
+    bare: list = []  # series named without an edition: '进博会', '本届进博会'
     for sent in sents:
         text = sent.text
         for m in ABBREVIATION.finditer(text):
@@ -190,15 +197,15 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
         for s in find_series(text):  # sentence-local offsets
             if not any(a <= s.end <= b for a, b, _, _ in found) and s.edition:
                 found.append((s.start, s.end, text[s.start:s.end], s.series.event_type))
+        for s in find_series(text):
+            if s.edition is None:
+                bare.append((sent, s))
         for start, end, name, etype in found:
             abs_start = sent.start + start
             series = find_series(name)
             ref = series[-1].series if series else None
             edition = parse_edition(name)
-            ev_year = None
-            if ref and series[-1].edition:
-                ev_year = ref.edition_year(series[-1].edition)
-            year = ev_year or doc.reference_date.year
+            year = doc.reference_date.year
             first, last = _dates_for(sent, abs_start, year, last_date, today)
             city, country = _city_of(sent, sent.start + end, name)
             if not city and ref and ref.city:
@@ -215,7 +222,28 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
         dated = sent.dates(doc.reference_date.year)
         if dated:
             last_date = dated[-1].first
-    return _merge(_expand_aliases(events, aliases))
+    events = _merge(_expand_aliases(events, aliases))
+    return events + _series_only_events(doc, events, bare)
+
+
+def _series_only_events(doc: Document, events: list[Event], bare: list) -> list[Event]:
+    """A recurring series named only by its short form ('在进博会上签约') is that year's edition."""
+    out: list[Event] = []
+    for sent, s in bare:
+        ref = s.series
+        if any(e.series == ref.series for e in events + out):
+            continue
+        if re.search(r"[前历\d一二三四五六七八九十]届$|历届|每届|多届", sent.doc.text[max(0, s.start - 3):s.start]):
+            continue
+        edition = None
+        if ref.first_year and ref.interval_years == 1 and doc.reference_date.year >= ref.first_year:
+            edition = doc.reference_date.year - ref.first_year + 1
+        name = sent.doc.text[s.start:s.end]
+        out.append(Event(name=name, event_type=ref.event_type, doc_id=doc.doc_id,
+                         evidence=[sent.evidence("event.series_mention", s.start, s.end)], name_en=ref.name_en,
+                         series=ref.series, edition=edition, city=ref.city,
+                         country_code=ref.country_code or ("CN" if ref.city else None), article_no=sent.article_no))
+    return out
 
 
 def _dateline(doc: Document) -> dt.date:
@@ -274,7 +302,7 @@ def _merge(events: list[Event]) -> list[Event]:
         if twin is None:
             out.append(e)
             continue
-        if len(_norm(e.name)) > len(_norm(twin.name)):
+        if len(_bare(e.name)) > len(_bare(twin.name)):  # the fullest written form names the event
             twin.aliases.append(twin.name)
             twin.name, twin.evidence = e.name, e.evidence + twin.evidence
         else:

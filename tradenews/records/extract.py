@@ -38,6 +38,9 @@ def extract_document(doc: Document) -> Extraction:
     trade_spans = [(f.evidence[0].start, f.evidence[0].end) for f in flows]
     trade_money = {(m.start, m.end) for s in sents for m in s.money
                    if any(a <= m.start < b for a, b in trade_spans)}
+    event_spans = [(ev.start, ev.end) for e in events for ev in e.evidence]
+    for s in sents:
+        s.excluded = [(a, b) for a, b in event_spans if s.start <= a < s.end]
     deals = extract_deals(doc, sents, trade_money)
     indicators = extract_indicators(doc, sents)
     by_start = {s.start: s for s in sents}

@@ -14,7 +14,7 @@ from tradenews.records.context import Sentence
 from tradenews.reference import place_by_code
 
 FLOW_WORDS = re.compile(r"进出口|出口|进口|贸易|交易额")
-PARTNER_MARK = re.compile(r"[对与同和跟向]$")
+PARTNER_MARK = re.compile(r"[对与同和跟向自从]$")
 SKIP_CLAUSE = re.compile(r"占|比重|份额|目标|预计|预期|力争|有望|计划|将达|年均|平均|排名|位居|第\d+位")
 PAIR_FOLLOW = re.compile(r"^(?:两国)?(?:双边)?(?:贸易|经贸|进出口)")
 HOME = re.compile(r"我省|本省|全省|该省|我区|全区|本区|我市|全市")

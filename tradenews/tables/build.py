@@ -71,10 +71,10 @@ def build_tables(extractions: list[Extraction], extractor_version: str) -> dict[
                 "aliases": "|".join(e.aliases) or None,
             }, e.evidence, e.article_no)
         for d in ex.deals:
-            a_id = entities.resolve_name(d.party_a, d.party_a_kind, d.party_a_country)
-            b_id = entities.resolve_name(d.party_b, d.party_b_kind, d.party_b_country) if d.party_b else None
-            did = stable_id("deal", d.deal_type, entities.by_id[a_id].name,
-                            entities.by_id[b_id].name if b_id else None, d.amount, d.currency, d.subject,
+            a_id = _party_entity(entities, d.party_a, d.party_a_kind, d.party_a_country)
+            b_id = _party_entity(entities, d.party_b, d.party_b_kind, d.party_b_country)
+            did = stable_id("deal", d.deal_type, entities.by_id[a_id].name if a_id else d.party_a,
+                            entities.by_id[b_id].name if b_id else d.party_b, d.amount, d.currency, d.subject,
                             d.deal_count, d.year or year)
             deals.add(did, {
                 "deal_id": did, "deal_type": d.deal_type, "status": d.status, "party_a": d.party_a,
@@ -127,6 +127,13 @@ def build_tables(extractions: list[Extraction], extractor_version: str) -> dict[
         "indicators": frame("indicators", list(indicators.rows.values())),
         "evidence": frame("evidence", evidence_rows),
     }
+
+
+def _party_entity(entities: EntityIndex, name: str | None, kind: str | None, country: str | None) -> str | None:
+    """One entity per named party; a list of several ('山西、安徽、江西') names no single entity."""
+    if not name or "、" in name:
+        return None
+    return entities.resolve_name(name, kind, country)
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
