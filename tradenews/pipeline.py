@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from tradenews.cache import CacheStats, ExtractionCache
 from tradenews.ingest.document import build_document
 from tradenews.ingest.read import RejectedInput, list_inputs, read_source
 from tradenews.model import Extraction, SourceFile
-from tradenews.publish.package import PublishResult, publish
+from tradenews.publish.package import PublishResult, package_lock, publish
 from tradenews.records.extract import extract_document
 from tradenews.tables.build import build_tables
 from tradenews.tables.validate import validate_tables
@@ -38,9 +42,11 @@ def read_inputs(raw_dir: Path, paths: list[Path] | None = None) -> ReadResult:
         except RejectedInput as exc:
             result.rejected.append({"path": rel, "reason": str(exc)})
             continue
-        except OSError as exc:
+        except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
             result.rejected.append({"path": rel, "reason": f"cannot read the file ({exc.strerror or exc})"})
             continue
+        # Any other OSError (EIO, ESTALE, EAGAIN...) propagates: the caller retries, and a run that
+        # still fails leaves the package as it was instead of dropping the document's rows.
         result.sources.append(src)
         result.warnings.extend(f"{rel}: {w}" if not w.startswith(Path(rel).stem) else w for w in src.meta_warnings)
     return result
@@ -67,17 +73,27 @@ def build_and_validate(extractions: list[Extraction]) -> tuple[dict[str, pd.Data
     return validate_tables(frames)
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a killed run never leaves a half-written report."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: list[dict], warnings: list[str],
                   summary: dict) -> None:
     reports.mkdir(parents=True, exist_ok=True)
-    rejected_rows.to_csv(reports / "rejected-rows.csv", index=False)
-    with (reports / "rejected-documents.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["path", "reason"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(rejected_docs)
-    (reports / "warnings.txt").write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
-    (reports / "run-summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")
+    _write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=["path", "reason"], lineterminator="\n")
+    w.writeheader()
+    w.writerows(rejected_docs)
+    _write_atomic(reports / "rejected-documents.csv", buf.getvalue())
+    _write_atomic(reports / "warnings.txt", "".join(f"{w}\n" for w in warnings))
+    _write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
 def summarize(read: ReadResult, frames: dict[str, pd.DataFrame], rejected_rows: pd.DataFrame,
@@ -97,12 +113,58 @@ def summarize(read: ReadResult, frames: dict[str, pd.DataFrame], rejected_rows: 
     }
 
 
-def run_local(raw_dir: Path, out: Path, reports: Path) -> dict:
-    """The whole job without Prefect: read, extract, build, validate, publish, report."""
-    read = read_inputs(raw_dir)
-    extractions = [extract_source(src, paths) for src, paths in group_duplicates(read.sources)]
-    frames, rejected_rows = build_and_validate(extractions)
-    result = publish(frames, out)
-    summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
-    write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
+def open_cache(cache_dir: Path | str | None) -> ExtractionCache | None:
+    return ExtractionCache(Path(cache_dir), extractor_version()) if cache_dir else None
+
+
+def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
+                   ) -> tuple[list[Extraction], CacheStats]:
+    """Extract each document, or load it from the cache (keyed by content, sidecar and extractor version)."""
+    stats = CacheStats()
+    extractions = []
+    for src, paths in batch:
+        ex = cache.get(src) if cache is not None else None
+        if ex is not None:
+            paths = paths or (src.source_path,)
+            ex.document.source_path, ex.document.source_paths = paths[0], tuple(paths)
+            stats.cached.append(ex.document.source_path)
+        else:
+            ex = extract_source(src, paths)
+            if cache is not None:
+                cache.put(src, ex)
+            stats.extracted.append(ex.document.source_path)
+        extractions.append(ex)
+    return extractions, stats
+
+
+def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, cache_dir: Path | None) -> dict:
+    """Add what the cache did and what changed to a run summary (see summarize)."""
+    summary["documents_cached"] = len(stats.cached)
+    summary["documents_extracted"] = len(stats.extracted)
+    summary["extracted"] = sorted(stats.extracted)
+    summary["cache"] = str(cache_dir) if cache_dir else None
+    summary["change"] = result.change if result else None
+    summary["changes"] = result.diff.as_dict() if result and result.diff else None
+    summary["changelog"] = str(result.path / "CHANGELOG.md") if result and result.diff else None
     return summary
+
+
+def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None) -> dict:
+    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set."""
+    with package_lock(out):
+        read = read_inputs(raw_dir)
+        cache = open_cache(cache_dir)
+        extractions, stats = extract_cached(group_duplicates(read.sources), cache)
+        frames, rejected_rows = build_and_validate(extractions)
+        result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected})
+        summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
+        run_details(summary, stats, result, cache_dir)
+        write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
+        if cache is not None:
+            cache.prune()
+        return summary
+
+
+def run_local(raw_dir: Path, out: Path, reports: Path) -> dict:
+    """The whole job without Prefect: read, extract, build, validate, publish, report (no cache)."""
+    return run_job(raw_dir, out, reports, cache_dir=None)

@@ -1,15 +1,25 @@
 """Write the package into a temporary folder, validate it, then swap it in atomically.
 
 A failed or killed run leaves the previous package as it was; a run whose tables are unchanged
-keeps the published files byte-identical (same version, same created timestamp).
+keeps the published files byte-identical (same version, same created timestamp, same CHANGELOG).
+A run whose tables changed bumps the semantic version (schema change major, rows added or removed
+minor, corrections of existing rows patch) and adds a CHANGELOG.md entry (tradenews/publish/changelog.py).
+
+Only one run at a time publishes into a folder: `package_lock(out)` holds an exclusive, non-blocking
+flock on `.<out name>.lock` beside it; a second run gets `PackageLocked` naming the holder's pid.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
+import socket
+import sys
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +29,7 @@ import pandas as pd
 from schemas.fields import TABLES
 from schemas.tableschema import table_schema
 from tradenews.publish.card import render_card
+from tradenews.publish.changelog import CHANGELOG, PackageDiff, diff_packages, render_entry, updated_changelog
 from tradenews.publish.check import check_package
 from tradenews.publish.descriptor import build_descriptor
 from tradenews.publish.files import to_arrow, write_csv, write_parquet
@@ -31,12 +42,82 @@ class PublishError(Exception):
     pass
 
 
+class PackageLocked(RuntimeError):
+    """Another run holds the lock of this package folder."""
+
+
 @dataclass
 class PublishResult:
     path: Path
     version: str
     changed: bool
     previous_version: str | None
+    change: str | None = None  # first | major | minor | patch (None when unchanged)
+    diff: PackageDiff | None = None
+
+
+LOCK_SUFFIX = ".lock"
+_held: dict[str, list] = {}  # lock path -> [fd, depth]: re-entrant within one process (flow + its tasks)
+_held_guard = threading.Lock()
+
+
+def lock_path(out: Path) -> Path:
+    out = Path(out).resolve()
+    return out.parent / f".{out.name}{LOCK_SUFFIX}"
+
+
+def _holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        info = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
+    except (OSError, ValueError):
+        info = {}
+    if not info.get("pid"):
+        return "another process (pid not yet recorded)"
+    return (f"pid {info['pid']} on {info.get('host', '?')}, started {info.get('started', '?')}"
+            + (f": {info['command']}" if info.get("command") else ""))
+
+
+@contextlib.contextmanager
+def package_lock(out: Path):
+    """Hold the exclusive publishing lock of `out` for the block; raise PackageLocked at once if taken."""
+    path = lock_path(out)
+    key = str(path)
+    with _held_guard:
+        if key in _held:
+            _held[key][1] += 1
+            fd = None
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _holder(fd)
+                os.close(fd)
+                raise PackageLocked(
+                    f"{Path(out).resolve()} is being published by another tradenews run ({holder}); "
+                    f"this run changed nothing. Lock file: {path}. Try again when that run has finished."
+                ) from None
+            except BaseException:
+                os.close(fd)
+                raise
+            info = {"pid": os.getpid(), "host": socket.gethostname(),
+                    "started": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+                    "command": " ".join(sys.argv)[:300]}
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
+            _held[key] = [fd, 1]
+    try:
+        yield path
+    finally:
+        with _held_guard:
+            entry = _held[key]
+            entry[1] -= 1
+            if entry[1] == 0:
+                del _held[key]
+                fcntl.flock(entry[0], fcntl.LOCK_UN)
+                os.close(entry[0])
 
 
 def _staging(out: Path, prefix: str) -> Path:
@@ -85,26 +166,57 @@ def _previous(out: Path) -> dict | None:
         return None
 
 
-def next_version(previous: dict | None, descriptor: dict) -> tuple[str, bool]:
-    """(version, changed): schema changes bump major, data changes bump minor."""
+def change_kind(previous: dict | None, descriptor: dict, diff: PackageDiff | None = None) -> str | None:
+    """first | major (schema) | minor (rows added or removed) | patch (existing rows corrected) | None.
+
+    Without a row diff every data change counts as minor."""
     if previous is None:
-        return "1.0.0", True
+        return "first"
     prev_res = {r["name"]: r for r in previous.get("resources", [])}
     new_res = {r["name"]: r for r in descriptor["resources"]}
     schema_changed = set(prev_res) != set(new_res) or any(
         prev_res[n].get("schema") != new_res[n]["schema"] for n in new_res if n in prev_res)
     data_changed = any(prev_res.get(n, {}).get("hash") != r["hash"] for n, r in new_res.items())
-    major, minor, patch = (int(x) for x in str(previous.get("version", "0.0.0")).split(".")[:3])
     if schema_changed:
-        return f"{major + 1}.0.0", True
-    if data_changed:
-        return f"{major}.{minor + 1}.0", True
-    return previous.get("version", "1.0.0"), False
+        return "major"
+    if not data_changed:
+        return None
+    if diff is not None and not diff.rows_added_or_removed:
+        return "patch"
+    return "minor"
 
 
-def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = True) -> PublishResult:
-    out = out.resolve()
+def _parse_version(text: str) -> tuple[int, int, int]:
+    try:
+        major, minor, patch = (int(x) for x in str(text).split("+")[0].split("-")[0].split(".")[:3])
+        return major, minor, patch
+    except ValueError:
+        return 0, 0, 0
+
+
+def next_version(previous: dict | None, descriptor: dict, diff: PackageDiff | None = None) -> tuple[str, bool]:
+    """(version, changed): schema changes bump major, added/removed rows minor, corrections patch."""
+    kind = change_kind(previous, descriptor, diff)
+    if kind == "first":
+        return "1.0.0", True
+    if kind is None:
+        return previous.get("version", "1.0.0"), False
+    major, minor, patch = _parse_version(previous.get("version", "0.0.0"))
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0",
+            "patch": f"{major}.{minor}.{patch + 1}"}[kind], True
+
+
+def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = True, *,
+            rejected: dict[str, str] | None = None) -> PublishResult:
+    """Publish `frames` into `out` (under its lock). `rejected` ({path: reason}) lets the changelog say
+    why a document disappeared."""
+    out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    with package_lock(out):
+        return _publish_locked(frames, out, validate_data, rejected)
+
+
+def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None) -> PublishResult:
     recover(out)
     staged = _staging(out, TMP_PREFIX)
     try:
@@ -115,21 +227,31 @@ def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = Tr
             write_parquet(t, staged / "data" / f"{spec.name}.parquet")
         previous = _previous(out)
         draft = build_descriptor(staged, frames, "0.0.0", "")
-        version, changed = next_version(previous, draft)
-        if not changed and previous is not None:
+        if previous is not None and change_kind(previous, draft) is None:
             shutil.rmtree(staged)
+            version = previous.get("version", "1.0.0")
             return PublishResult(out, version, False, version)
+        diff = diff_packages(out if previous is not None else None, staged, rejected)
+        kind = change_kind(previous, draft, diff)
+        version, _ = next_version(previous, draft, diff)
+        previous_version = previous.get("version") if previous else None
         created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         descriptor = build_descriptor(staged, frames, version, created)
         (staged / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
                                                  encoding="utf-8")
         (staged / "README.md").write_text(render_card(frames, descriptor), encoding="utf-8")
+        try:
+            earlier = (out / CHANGELOG).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            earlier = None
+        entry = render_entry(diff, version, previous_version, created, kind)
+        (staged / CHANGELOG).write_text(updated_changelog(earlier, entry), encoding="utf-8")
         errors = check_package(staged, frictionless_data=validate_data)
         if errors:
             raise PublishError("the new package is not valid; the previous one stays:\n  " + "\n  ".join(errors))
         _fsync_tree(staged)
         swap_in(staged, out)
-        return PublishResult(out, version, True, previous.get("version") if previous else None)
+        return PublishResult(out, version, True, previous_version, kind, diff)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
