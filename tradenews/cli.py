@@ -1,4 +1,4 @@
-"""The `tradenews` command line: run the flow, validate a published package."""
+"""The `tradenews` command line: run the flow, serve its deployment, validate a published package."""
 from __future__ import annotations
 
 import argparse
@@ -11,21 +11,48 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+EXIT_LOCKED = 3
+
+
 def print_summary(summary: dict) -> None:
     rows = ", ".join(f"{name} {n}" for name, n in summary["rows"].items())
     state = "published" if summary["published_changes"] else "unchanged (nothing new to publish)"
+    if summary["published_changes"] and summary.get("change"):
+        state += f" ({summary['change']})"
     print(f"tradenews: read {summary['files_read']} files -> {summary['documents']} documents, "
           f"{summary['rejected_documents']} rejected documents")
+    if "documents_cached" in summary:
+        where = f" (cache {summary['cache']})" if summary.get("cache") else " (cache off)"
+        print(f"tradenews: documents: {summary['documents_cached']} from cache, "
+              f"{summary['documents_extracted']} extracted{where}")
     print(f"tradenews: rows: {rows}")
+    changes = (summary.get("changes") or {}).get("tables")
+    if summary["published_changes"] and changes:
+        moved = [f"{name} +{c['added']} -{c['removed']} ~{c['changed']}" for name, c in changes.items()
+                 if c["added"] or c["removed"] or c["changed"]]
+        print(f"tradenews: changes: {', '.join(moved) or 'none in the rows'}; see {summary['changelog']}")
     print(f"tradenews: {summary['rejected_rows']} rejected rows; reports in {summary['reports']}")
     print(f"tradenews: package {summary['package']} version {summary['version']} {state}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.publish import publish_dataset  # the CLI is the only library entry that starts a flow
+    from tradenews.publish.package import PackageLocked
 
-    summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports)
+    try:
+        summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
+                                  use_cache=not args.no_cache)
+    except PackageLocked as exc:
+        print(f"tradenews: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     print_summary(summary)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.deployment import serve  # starts the flow's deployment runner (Prefect stays out of the library)
+
+    serve(raw=args.raw, out=args.out, cron=args.cron, no_schedule=args.no_schedule)
     return 0
 
 
@@ -49,7 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", default="raw", help="folder of NAME.txt (+ NAME.meta.json) files")
     run.add_argument("--out", default="datapackage", help="package folder to publish into")
     run.add_argument("--reports", default=None, help="where rejected-row and run reports go (default: OUT/../reports)")
+    run.add_argument("--cache", default=None,
+                     help="extraction cache folder (default: $TRADENEWS_CACHE_DIR, else OUT/../.cache/tradenews)")
+    run.add_argument("--no-cache", action="store_true", help="re-extract every document; do not use the cache")
     run.set_defaults(func=cmd_run)
+    srv = sub.add_parser("serve", help="serve the publish-dataset/scheduled deployment from this process "
+                                       "(schedule and parameters from prefect.yaml; needs a Prefect server)")
+    srv.add_argument("--raw", default=None, help="folder of texts (default: prefect.yaml's, i.e. raw)")
+    srv.add_argument("--out", default=None, help="package folder (default: prefect.yaml's, i.e. datapackage)")
+    srv.add_argument("--cron", default=None, help="cron schedule instead of prefect.yaml's")
+    srv.add_argument("--no-schedule", action="store_true", help="serve for on-demand runs only")
+    srv.set_defaults(func=cmd_serve)
     val = sub.add_parser("validate", help="re-validate a published package")
     val.add_argument("package", help="folder holding datapackage.json")
     val.set_defaults(func=cmd_validate)
