@@ -11,6 +11,7 @@ from tradenews.model import Block
 
 SENTENCE_END = re.compile(r"[。！？!?…][”」』\")]?$")
 HEADING_MAX = 50
+BOILERPLATE_MAX = 80
 BOILERPLATE = re.compile(
     r"当前位置|您现在的位置|首页\s*>|>\s*正文|分享到|分享:|^\s*分享|打印|收藏|关闭窗口|责任编辑|责编|编辑:|"
     r"^\(?来源:|\|来源:|来源:\S+\s*$|^\s*\(?(文章)?来源|发布时间|发布日期|阅读:|阅读数|关键字|关键词|版权所有|Copyright|©|"
@@ -34,7 +35,8 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 
 def classify_line(line: str) -> str:
-    if BOILERPLATE.search(line):
+    # a long line with sentences is article text even if a share button or source label sits in it
+    if BOILERPLATE.search(line) and (len(line) <= BOILERPLATE_MAX or not re.search(r"[。!?]", line)):
         return "boilerplate"
     if len(line) < HEADING_MAX and not SENTENCE_END.search(line) and "。" not in line:
         return "heading"

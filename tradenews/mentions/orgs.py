@@ -33,6 +33,8 @@ STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "�
 STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)))
 ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
 PART_OF_WORD = re.compile(r"[门长]")
+GENERIC_RE = re.compile(r"^(?:跨国|外资|外国|境外|国内|国外|省内|本地|当地|中外|各国|中资|民营|国有|龙头|重点|相关|有关|"
+                        r"行业龙头|世界500强|知名|大型|中小)+(?:企业|公司|集团|银行)$")
 LEADING_FILLER = re.compile(r"^(?:此次|这次|本次|本届|该|此|这)")
 BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|\d)")
 GENERIC = {"公司", "集团", "企业", "政府", "银行", "高校", "大学", "学院", "医院", "代表团", "交易团", "分团",
@@ -71,6 +73,8 @@ def find_orgs(text: str, offset: int = 0) -> list[Org]:
     i = 0
     while i < len(text):
         for length in lengths.get(text[i], ()):
+            if i + length > len(text):
+                continue
             name = text[i:i + length]
             ref = table.get(name)
             if ref is None:
@@ -100,7 +104,7 @@ def find_orgs(text: str, offset: int = 0) -> list[Org]:
         start = end - len(name)
         if any(s < end and start < e for s, e in taken):
             continue
-        if len(name) < 3 or name in GENERIC or BAD_HEADS.match(name):
+        if len(name) < 3 or name in GENERIC or GENERIC_RE.match(name) or BAD_HEADS.match(name):
             continue
         kind = next(SUFFIXES[s] for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s))
         country, bare_start = _leading_country(name)

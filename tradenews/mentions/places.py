@@ -10,6 +10,10 @@ from tradenews.reference import PlaceRef, places
 # Short forms (俄, 华, 美, 赣...) name a place only in these compounds: 对俄, 中俄, 俄方, 俄对华, 访华.
 ABBR_BEFORE = set("对与同赴访来在驻自从向")
 ABBR_AFTER = re.compile(r"方(?!面|式|法|向|案|针|便|位|言)|对华|对中|籍|资企|企|商(?!务|品|业)|两国|双方|贸易|经贸|双边")
+# ordinary words that contain a short form's character (同日 is 'the same day', not Japan)
+COMMON_WORDS = {"同日", "当日", "次日", "今日", "昨日", "近日", "即日", "节日", "连日", "每日", "来日", "日前", "日常",
+                "日益", "日趋", "日内", "其中", "中方", "在中", "对中", "当中", "从中", "向中", "同中", "集中",
+                "来美", "美元", "美金", "对外", "新华", "来新", "在新", "新的", "新一", "港澳", "澳门", "来自", "自主"}
 # what follows a pair of short forms such as 中俄/俄中/中哈 when it names the two countries
 PAIR_CONTEXT = re.compile(r"贸易|经贸|双边|两国|关系|合作|博览会|边境|友好|地方|务实|能源|投资|人文|青年|全面|战略|互市|"
                           r"口岸|班列|航线|界河|合资|企业|建交|元首|总理|外长|议会|政府|联合|睦邻|友谊|产业|科技|农业|交通|"
@@ -37,6 +41,8 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
     while i < n:
         hit = None
         for length in lengths.get(text[i], ()):
+            if i + length > n:
+                continue
             ref = full.get(text[i:i + length])
             if ref is not None:
                 hit = (ref, length)
@@ -53,6 +59,8 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
 
 
 def _abbr_context(text: str, i: int, abbr: dict[str, PlaceRef]) -> bool:
+    if text[max(0, i - 1):i + 1] in COMMON_WORDS or text[i:i + 2] in COMMON_WORDS:
+        return False
     before = text[i - 1] if i else ""
     after = text[i + 1:i + 4]
     if before in ABBR_BEFORE and (not after or not _is_word_char(after[0]) or ABBR_AFTER.match(after)

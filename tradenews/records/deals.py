@@ -32,7 +32,8 @@ COMPLETED = re.compile(r"累计|完成|实现|达成交易")
 YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
 PAIR = re.compile(r"与|同|和")
 SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
-MUTUAL = re.compile(r"双方")
+MUTUAL = re.compile(r"双方|两地|两国|两省|两市")
+LOCATION_MARK = re.compile(r"[在于赴到对]$")  # where it happens / whom it targets, not who signs
 PROMOTION = re.compile(r"招商|推介")
 PAIR_VERB = re.compile(r"签署|签订|签约|签下|达成|缔结|采购|投资|合作|交流|洽谈|会谈|对接|会见")
 MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备忘录)\D{0,6}?(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)|"
@@ -72,8 +73,8 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
             taken.append((o.start, o.end))
     for p in sent.places:
         if start <= p.start < end and not any(a <= p.start < b for a, b in taken):
-            if p.kind == "group":
-                continue
+            if p.kind == "group" or LOCATION_MARK.search(sent.doc.text[max(0, p.start - 1):p.start]):
+                continue  # '在济南签署': a place where something happens is not a party
             if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
                 out.append((p.start, Party(sent.doc.text[p.start:p.end + 1], p.country_code, "country")))
             else:
@@ -127,11 +128,14 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
 def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[int, int]]) -> list[Deal]:
     deals: list[Deal] = []
     last_org_by_block: dict[int, Party] = {}
+    last_pair_by_block: dict[int, tuple[Party | None, list[Party]]] = {}
     for sent in sents:
         text = sent.text
         has_sign = bool(SIGN.search(text) or re.search(r"采购|投资|成交|购买|订单", text))
         money_all = [m for m in sent.money if (m.start, m.end) not in trade_money]
         sentence_pair: tuple[Party | None, list[Party]] = (None, [])
+        if MUTUAL.search(text) and sent.block_no in last_pair_by_block:
+            sentence_pair = last_pair_by_block[sent.block_no]  # '双方'/'两地' are the pair just named
         used_clauses: set[int] = set()
         if has_sign:
             for ci, clause in enumerate(sent.clauses):
@@ -174,6 +178,8 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                                           [sent.evidence("deal.project_count")], party_a_country=a.country,
                                           party_a_kind=a.kind, deal_count=count[0], aggregate=True,
                                           article_no=sent.article_no))
+        if sentence_pair[0] and sentence_pair[1]:
+            last_pair_by_block[sent.block_no] = sentence_pair
         orgs = [o for o in sent.orgs if o.kind in ("company", "university", "organization", "delegation")]
         if orgs:
             last_org_by_block[sent.block_no] = Party(orgs[-1].name, orgs[-1].country_code, orgs[-1].kind)
@@ -212,10 +218,15 @@ def _home_party(doc: Document) -> Party | None:
 
 
 def _subject(context: str) -> str | None:
+    titled = re.search(r"《(?P<title>[^》]{2,60})》", context)
+    if titled and SIGN.search(context[: titled.start()]):
+        return titled.group("title")  # '签署《…合作协议》': the agreement's own title
     m = SUBJECT.search(context)
     if not m:
         return None
-    what = re.sub(r"^(?:了|一份|一项|合作|采购|进口|购买)+", "", m.group("what"))
+    what = re.sub(r"^(?:了|一份|一项|合作|采购|进口|购买|\d+[多余]?[个项份批])+", "", m.group("what"))
+    if "《" in what or "》" in what:
+        return None
     what = re.sub(r"^(?:采购|进口|购买)", "", what)
     return what or None
 
@@ -227,7 +238,8 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     if clause_a or clause_bs:
         a, bs = clause_a or a, clause_bs or bs
     scope_start = sent.clauses[sent.clauses.index(clause) - 1].start if linked_prev else clause.start
-    aggregate = bool(AGGREGATE.search(clause.text))
+    count = _count(context) or _count(text)
+    aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1)
     if a is None:
         before = _mentions_between(sent, sent.start, money[0].start)
         orgs = [p for p in before if p.kind not in ("region", "country")]
@@ -252,7 +264,6 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             places = [p for p in sent.places if clause.start + m.start("where") <= p.start < clause.start + m.end("where")]
             if places:
                 bs = [Party(places[0].name, places[0].country_code, "region")]
-    count = _count(context) or (_count(text) if aggregate else None)
     out = []
     pairs: list[tuple[Party | None, Money, str]]
     if len(money) > 1 and len(bs) == len(money) and "分别" in text:
@@ -270,7 +281,7 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             deal_type=kind, status=_status(context), party_a=a.name, doc_id=doc.doc_id,
             evidence=[sent.evidence("deal.amount", min(scope_start, m.start), max(m.end, clause.end))],
             party_a_country=a.country, party_a_kind=a.kind,
-            party_b=(b.name if b else (", ".join(p.name for p in bs) if len(bs) > 1 and len(money) == 1 else None)),
+            party_b=(b.name if b else ("、".join(p.name for p in bs) if len(bs) > 1 and len(money) == 1 else None)),
             party_b_country=b.country if b else None, party_b_kind=b.kind if b else None,
             subject=_subject(seg) or _subject(context), amount=m.amount, currency=m.currency,
             amount_qualifier=m.qualifier, deal_count=count[0] if count else None,
@@ -348,6 +359,13 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
             twin = next((o for o in out if o.amount is None and o.party_a == d.party_a and o.party_b == d.party_b
                          and o.deal_type == d.deal_type and o.deal_count == d.deal_count
                          and (o.subject == d.subject or o.subject is None or d.subject is None)), None)
+        if twin is None and d.deal_count:
+            # a headline's '14个项目签约' and the lead's '签约14个项目,总金额X' are one deal
+            twin = next((o for o in out if o.deal_count == d.deal_count and o.deal_type == d.deal_type
+                         and (o.amount is None or d.amount is None)), None)
+            if twin is not None and twin.amount is None and d.amount is not None:
+                for attr in ("amount", "currency", "amount_qualifier", "party_b", "party_b_country", "subject"):
+                    setattr(twin, attr, getattr(d, attr))
         if twin is None:
             out.append(d)
             continue

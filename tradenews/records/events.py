@@ -145,6 +145,11 @@ def _dates_for(sent: Sentence, name_start: int, year: int, last_date: dt.date | 
     name_clause = sent.clause_of(name_start)
     dates = [d for d in sent.dates(year) if d.start < name_start
              and (sent.clause_of(d.start) == name_clause or _time_adverbial(sent, d))]
+    if not dates:
+        # 'X4月15日在广州开幕', 'X于6月8日举行': a date after the name, in its clause, before the verb
+        clause = sent.clauses[name_clause]
+        dates = [d for d in sent.dates(year) if d.start > name_start and d.end <= clause.end
+                 and LEAD.search(sent.doc.text[d.end:clause.end])]
     lead = LEAD.search(text)
     if not dates and (t := TODAY.search(sent.doc.text[sent.start:name_start])) and lead:
         start = today - dt.timedelta(days=1 if t.group(0).startswith("昨") else 0)

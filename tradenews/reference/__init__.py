@@ -88,10 +88,8 @@ def places() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef]]:
     abbr: dict[str, PlaceRef] = {}
     canonical: dict[str, str] = {}
     for row in read_tsv("country_aliases.tsv"):
-        code = row["code"]
-        kind = "group" if row["kind"] == "group" else "country"
         if row["kind"] in ("full", "group"):
-            canonical.setdefault(code, row["name"])
+            canonical.setdefault(row["code"], row["name"])
     zh = _zh("iso3166-1")
     for c in pycountry.countries:
         name = canonical.setdefault(c.alpha_2, zh(getattr(c, "common_name", c.name)))
@@ -101,7 +99,7 @@ def places() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef]]:
                 full.setdefault(variant, ref)
     for row in read_tsv("country_aliases.tsv"):
         code = row["code"]
-        kind = "group" if row["kind"] == "group" else "country"
+        kind = "group" if row["kind"] == "group" or len(code) != 2 else "country"
         ref = PlaceRef(canonical.get(code, row["name"]), code, kind, code if kind == "country" else None)
         (abbr if row["kind"] == "abbr" else full)[row["name"]] = ref
     provinces = {}

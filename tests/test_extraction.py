@@ -1,0 +1,207 @@
+"""Extraction on short hand-written paragraphs of the genre, each asserting exact rows."""
+import datetime as dt
+
+import pytest
+
+from tests.conftest import extract_text
+
+D = dt.date
+
+
+def flows(text, **kw):
+    return [(t.reporter_code, t.partner_code, t.flow, t.period_start, t.period_end, t.value, t.currency,
+             t.growth_pct) for t in extract_text(text, **kw).trade_flows]
+
+
+def deals(text, **kw):
+    return [(d.deal_type, d.party_a, d.party_b, d.amount, d.currency, d.amount_qualifier, d.deal_count)
+            for d in extract_text(text, **kw).deals]
+
+
+def events(text, **kw):
+    return [(e.name, e.event_type, e.edition, e.start_date, e.end_date, e.city) for e in extract_text(text, **kw).events]
+
+
+# --- trade flows -------------------------------------------------------------------------------
+
+def test_province_to_country_with_breakdown():
+    text = ("据海关统计,今年前三季度,吉林省对俄罗斯进出口总值达到135.6亿元,同比增长18.2%。"
+            "其中,出口82.3亿元,增长25.1%;进口53.3亿元,下降3.4%。")
+    assert flows(text, published="2024-10-20") == [
+        ("CN-JL", "RU", "total", D(2024, 1, 1), D(2024, 9, 30), 13560000000, "CNY", 18.2),
+        ("CN-JL", "RU", "export", D(2024, 1, 1), D(2024, 9, 30), 8230000000, "CNY", 25.1),
+        ("CN-JL", "RU", "import", D(2024, 1, 1), D(2024, 9, 30), 5330000000, "CNY", -3.4),
+    ]
+
+
+def test_share_clause_is_not_a_flow_and_short_form_partner():
+    text = "2023年,黑龙江省对俄进出口贸易额达2166.4亿元,同比增长23.4%,占全国对俄贸易的13.6%。"
+    assert flows(text) == [("CN-HL", "RU", "total", D(2023, 1, 1), D(2023, 12, 31), 216640000000, "CNY", 23.4)]
+
+
+def test_pair_of_short_forms_and_partner_side_perspective():
+    text = ("新华社莫斯科3月10日电 俄联邦海关署数据显示,2023年俄中贸易额为2401亿美元,同比增长26.3%,"
+            "其中俄对华出口1291亿美元,自华进口1110亿美元。")
+    assert flows(text) == [
+        ("CN", "RU", "total", D(2023, 1, 1), D(2023, 12, 31), 240100000000, "USD", 26.3),
+        ("RU", "CN", "export", D(2023, 1, 1), D(2023, 12, 31), 129100000000, "USD", None),
+        ("RU", "CN", "import", D(2023, 1, 1), D(2023, 12, 31), 111000000000, "USD", None),
+    ]
+
+
+def test_list_of_partners_with_growth_in_the_next_clause():
+    text = ("1-2月四川与东盟双边贸易额为18亿美元,激增1.7倍,占全省外贸的18.5%;"
+            "与美国17亿美元,增长40.5%,占17.5%;与日本5.1亿美元,下降17.9%,占5.2%。")
+    assert flows(text, published="2013-03-22") == [
+        ("CN-SC", "ASEAN", "total", D(2013, 1, 1), D(2013, 2, 28), 1800000000, "USD", 170),
+        ("CN-SC", "US", "total", D(2013, 1, 1), D(2013, 2, 28), 1700000000, "USD", 40.5),
+        ("CN-SC", "JP", "total", D(2013, 1, 1), D(2013, 2, 28), 510000000, "USD", -17.9),
+    ]
+
+
+def test_city_reporter_and_bloc_partner():
+    assert flows("2023年,哈尔滨市对俄进出口总额达到312.5亿元,同比增长31.2%。") == [
+        ("CN-HL-HAERBIN", "RU", "total", D(2023, 1, 1), D(2023, 12, 31), 31250000000, "CNY", 31.2)]
+    assert flows("今年1-5月,中国与中亚五国贸易额达到1638亿元人民币,同比增长37.2%。", published="2024-06-20") == [
+        ("CN", "CENTRAL-ASIA", "total", D(2024, 1, 1), D(2024, 5, 31), 163800000000, "CNY", 37.2)]
+
+
+def test_growth_stated_before_the_amount_and_in_an_earlier_sentence():
+    text = "2018年1月至8月,俄中贸易额同比增长25.7%。同期双边贸易总额达到675亿美元。"
+    assert flows(text, published="2018-09-10") == [
+        ("CN", "RU", "total", D(2018, 1, 1), D(2018, 8, 31), 67500000000, "USD", 25.7)]
+
+
+def test_enumeration_of_reporters_in_parentheses():
+    text = "2005年黑龙江省对俄贸易额实现56.8亿美元,是广东(28.3亿美元)、山东(21.7亿美元)的2倍和2.6倍。"
+    got = flows(text, published="2006-06-01")
+    assert [(r, v) for r, _, _, _, _, v, _, _ in got] == [("CN-HL", 5680000000), ("CN-GD", 2830000000),
+                                                        ("CN-SD", 2170000000)]
+
+
+def test_targets_and_totals_without_partner_are_not_flows():
+    assert flows("中方愿同俄方一道,推动双边贸易额在2024年前突破2000亿美元。") == []
+    assert flows("今年前两个月,全省外贸进出口总值97.3亿美元,同比增长48%。") == []
+
+
+def test_physical_quantity_with_commodity():
+    ex = extract_text("据俄方统计,今年前4个月,俄罗斯对华出口原油3200万吨,同比增长8%。", published="2024-05-20")
+    (t,) = ex.trade_flows
+    assert (t.reporter_code, t.partner_code, t.flow, t.quantity, t.quantity_unit, t.commodity, t.value, t.growth_pct) == \
+        ("RU", "CN", "export", 32000000, "t", "原油", None, 8)
+
+
+def test_traditional_text_gives_the_same_rows():
+    simplified = "今年1至8月,中俄双边贸易额达到679亿美元,同比增长25.8%。其中,中国对俄出口312亿美元,自俄进口367亿美元。"
+    traditional = "今年1至8月,中俄雙邊貿易額達到679億美元,同比增長25.8%。其中,中國對俄出口312億美元,自俄進口367億美元。"
+    assert flows(simplified, published="2018-09-15") == flows(traditional, published="2018-09-15")
+    assert len(flows(traditional, published="2018-09-15")) == 3
+
+
+# --- deals -------------------------------------------------------------------------------------
+
+def test_purchase_with_foreign_company_named_in_chinese():
+    text = "在本届博览会上,某省铜业集团与全球最大轮胎制造商之一的法国米其林公司签署2025年进口轮胎协议,货值超500万美元。"
+    ex = extract_text(text)
+    (d,) = ex.deals
+    assert (d.deal_type, d.party_a, d.party_b, d.party_b_country, d.amount, d.currency, d.amount_qualifier,
+            d.subject, d.year) == ("purchase", "某省铜业集团", "米其林公司", "FR", 5000000, "USD", "over", "轮胎", 2025)
+
+
+def test_respectively_pairs_counterparties_with_amounts():
+    text = "中粮集团在进博会上与美国嘉吉公司、法国路易达孚公司分别签署大豆采购协议,金额分别为12亿美元和8亿美元。"
+    got = deals(text, published="2022-11-10")
+    assert got == [("purchase", "中粮集团", "嘉吉公司", 1200000000, "USD", "exact", None),
+                   ("purchase", "中粮集团", "路易达孚公司", 800000000, "USD", "exact", None)]
+    assert [d.party_b_country for d in extract_text(text, published="2022-11-10").deals] == ["US", "FR"]
+
+
+def test_project_count_and_amount_at_a_promotion_session():
+    text = "6月8日,2023年某市投资环境推介会在南京举行,现场签约合作项目32个,协议金额超过50亿美元。"
+    (d,) = extract_text(text, published="2023-06-10").deals
+    assert (d.deal_type, d.amount, d.currency, d.amount_qualifier, d.deal_count, d.aggregate) == \
+        ("project_signing", 5000000000, "USD", "over", 32, True)
+
+
+def test_agreements_with_several_counterparties_are_one_deal_each():
+    text = ("会上,新疆维吾尔自治区与哈萨克斯坦阿拉木图市签署了缔结友好区市关系意向书,"
+            "与东哈萨克斯坦州、阿拜州签署了缔结友好区州关系协议书。")
+    got = deals(text, published="2023-03-31")
+    assert [(t, b) for t, _, b, *_ in got] == [("cooperation", "阿拉木图市"), ("cooperation", "东哈萨克斯坦州"),
+                                               ("cooperation", "阿拜州")]
+    assert {a for _, a, *_ in got} == {"新疆维吾尔自治区"} or {a for _, a, *_ in got} == {"新疆"}
+
+
+def test_restated_total_is_one_deal_and_conversion_is_ignored():
+    text = ("总金额近1.7亿美元!14个项目在湘签约。\n\n"
+            "7月28日,某对接会在长沙举行,现场签约14个合作协议和项目,总金额近1.7亿美元(约合人民币11.5亿元)。")
+    got = deals(text, published="2022-07-29")
+    assert len(got) == 1 and got[0][3:6] == (170000000, "USD", "approx")
+
+
+def test_mutual_refers_to_the_pair_just_named():
+    text = ("8月23日,山东省与俄罗斯鞑靼斯坦共和国在济南签署友好省州关系协议书。"
+            "同日,双方在济南举行经贸合作座谈会,两地企业签订合作协议12份,金额3.2亿美元。")
+    got = deals(text, published="2023-08-25")
+    assert got[0][:3] == ("cooperation", "山东", "鞑靼斯坦共和国")
+    assert got[1][1:6] == ("山东", "鞑靼斯坦共和国", 320000000, "USD", "exact") and got[1][6] == 12
+
+
+def test_investment_with_place_counterparty_and_planned_status():
+    ex = extract_text("今年,某化工公司将继续在江西投资9.5亿元对工厂进行技术改造。")
+    (d,) = ex.deals
+    assert (d.deal_type, d.status, d.party_a, d.party_b, d.amount) == ("investment", "planned", "某化工公司", "江西", 950000000)
+
+
+def test_no_deal_without_a_deal_verb():
+    assert deals("今年一季度,我省实际使用外资12.5亿美元,同比增长5.3%。", publisher="江苏日报") == []
+    assert deals("本届博览会吸引500多家中小企业首次签约参展。") == []
+
+
+# --- events ------------------------------------------------------------------------------------
+
+def test_expo_with_closing_date_and_duration():
+    text = "6月19日,为期五天的第四届中俄博览会和第二十八届哈洽会圆满落下帷幕。"
+    assert events(text, published="2017-06-20") == [
+        ("第四届中俄博览会", "expo", 4, D(2017, 6, 15), D(2017, 6, 19), "哈尔滨"),
+        ("第二十八届哈洽会", "expo", 28, D(2017, 6, 15), D(2017, 6, 19), "哈尔滨"),
+    ]
+
+
+def test_date_range_city_and_abbreviation():
+    text = ("11月7日至9日,中国某地区和俄罗斯某联邦区(以下简称“双区”)地方合作理事会第四次会议在南昌举行。"
+            "次日,“双区”地方合作理事会第四次会议举行。")
+    ((name, etype, edition, start, end, city),) = events(text)
+    assert name == "中国某地区和俄罗斯某联邦区地方合作理事会第四次会议"
+    assert (etype, edition, start, end, city) == ("conference", 4, D(2023, 11, 7), D(2023, 11, 9), "南昌")
+
+
+def test_date_after_the_name_and_traditional_script():
+    assert events("第125屆廣交會4月15日在廣州開幕。", published="2019-04-20") == [
+        ("第125届广交会", "expo", 125, D(2019, 4, 15), None, "广州")]
+
+
+def test_side_event_is_linked_to_its_parent_and_takes_its_city():
+    text = ("11月5日至10日,第六届中国国际进口博览会在上海举行。"
+            "11月6日举行的第六届进博会某市招商引资专场推介会,现场签约项目20个。")
+    ex = extract_text(text)
+    promo = next(e for e in ex.events if e.event_type == "promotion")
+    assert promo.parent_name == "第六届中国国际进口博览会" and promo.city == "上海" and promo.start_date == D(2023, 11, 6)
+
+
+def test_generic_mentions_are_not_events():
+    assert events("会议讨论了经贸合作事宜。本届博览会期间,多场签约仪式在上海国际会议中心举行。") == []
+
+
+def test_series_named_only_by_short_form_is_that_years_edition():
+    ((name, etype, edition, start, end, city),) = events("青海交易团在进博会上签约8个项目。", published="2023-11-10")
+    assert (name, edition, city) == ("进博会", 6, "上海")
+
+
+# --- boilerplate -------------------------------------------------------------------------------
+
+def test_boilerplate_lines_yield_no_facts():
+    text = ("当前位置: 首页 > 新闻 > 正文\n分享到: 微信 微博\n相关新闻: 某省对俄贸易额增长30%达100亿元\n"
+            "(责任编辑:王明)\n版权所有 2023 某某网 Copyright")
+    ex = extract_text(text)
+    assert not ex.trade_flows and not ex.deals and not ex.events
