@@ -32,6 +32,7 @@ COMPLETED = re.compile(r"累计|完成|实现|达成交易")
 YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
 PAIR = re.compile(r"与|同|和")
 SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
+INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|建)(?P<what>[^,，。;；]{2,24})")
 MUTUAL = re.compile(r"双方|两地|两国|两省|两市")
 LOCATION_MARK = re.compile(r"[在于赴到对]$")  # where it happens / whom it targets, not who signs
 PROMOTION = re.compile(r"招商|推介")
@@ -274,6 +275,7 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
         pairs = [(bs[0] if bs and len(bs) == 1 else None, m, seg) for m, seg in zip(money, segments)]
     for b, m, seg in pairs:
         kind = _deal_type(seg, context, text)
+        built = INVESTMENT_OBJECT.match(sent.doc.text[m.end:clause.end]) if kind == "investment" else None
         if kind == "cooperation" and re.search(r"签约", seg + context) and not re.search(r"合作", seg):
             kind = "project_signing"
         year_m = YEAR_IN.search(context)
@@ -283,7 +285,7 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             party_a_country=a.country, party_a_kind=a.kind,
             party_b=(b.name if b else ("、".join(p.name for p in bs) if len(bs) > 1 and len(money) == 1 else None)),
             party_b_country=b.country if b else None, party_b_kind=b.kind if b else None,
-            subject=_subject(seg) or _subject(context), amount=m.amount, currency=m.currency,
+            subject=(built.group("what") if built else None) or _subject(seg) or _subject(context), amount=m.amount, currency=m.currency,
             amount_qualifier=m.qualifier, deal_count=count[0] if count else None,
             aggregate=aggregate or bool(count and count[0] > 1),
             year=int(year_m.group(1)) if year_m else None, article_no=sent.article_no))

@@ -89,6 +89,9 @@ def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
         return None
     if re.search(r"举行|举办|召开|参加|出席|签署|签约项目", name[:-len(head)]):
         return None
+    # '常务会议', '经贸洽谈会': a kind of meeting, not a name (a name has a place, number, quote or length)
+    if not series and len(name) < 6 and not re.search(r"[\d“\"(]", name) and not find_places(name):
+        return None
     return name
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 
 from tradenews.mentions.numbers import find_quantities
+from tradenews.mentions.places import find_places
 from tradenews.model import Document, Place, TradeFlow
 from tradenews.records.context import Sentence
 from tradenews.reference import place_by_code
@@ -81,6 +82,12 @@ def _sides(clause_text: str, clause_start: int, places: list[Place], doc: Docume
                 partner = _side(p)
         elif reporter is None and partner is None:
             reporter = _side(p)
+    if partner is None and kw_pos >= 0:
+        # '中国进口俄罗斯原油': a country right after the direction word is the partner
+        after = [p for p in places if p.start - clause_start in (kw_pos + 2, kw_pos + 3)
+                 and p.kind in ("country", "group", "region")]
+        if after and FLOW_WORDS.match(clause_text, kw_pos):
+            partner = _side(after[0])
     head = clause_text[:kw_pos if kw_pos >= 0 else len(clause_text)]
     if reporter is None and HOME.search(head):
         reporter = _home(doc)
@@ -91,6 +98,9 @@ def _sides(clause_text: str, clause_start: int, places: list[Place], doc: Docume
 
 def _commodity(clause_text: str, kw_end: int, num_start: int) -> str | None:
     between = COMMODITY_STRIP.sub("", clause_text[kw_end:num_start])
+    lead = find_places(between)
+    if lead and lead[0].start == 0:
+        between = between[lead[0].end:]  # '进口俄罗斯原油': the partner is not part of the goods
     if 2 <= len(between) <= 10 and re.fullmatch(r"[\u4e00-\u9fff]+", between) and not re.search(r"贸易|总|额|值", between):
         return between
     return None
