@@ -55,3 +55,8 @@ def test_percentage_points_are_not_growth():
                                         ("十二个项目", (12, "exact"))])
 def test_parse_count(text, count):
     assert parse_count(text) == count
+
+
+@pytest.mark.parametrize("text", ["环比增长5.2%", "年均增长32.8%", "较2019年增长45%", "比2019年同期增长12%"])
+def test_rates_that_are_not_year_on_year(text):
+    assert find_growth(text) == []

@@ -122,6 +122,8 @@ GROWTH_RE = re.compile(
     rf"(?:同比|比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|较上年|较去年)?(?P<dir>{GROWTH_UP}|{GROWTH_DOWN})了?"
     rf"(?P<num>{NUM})(?P<unit>%|倍|个百分点|成)"
 )
+# month on month (环比), multi-year averages (年均) and fixed base years (较2019年) are not year-on-year
+NOT_YOY = re.compile(r"环比|年均|平均|(?:较|比)(?:19|20)\d{2}年(?:同期)?$|(?:较|比)(?:19|20)\d{2}年")
 PERCENT_RE = re.compile(rf"(?:(?P<num>{NUM})%|百分之(?P<cn>[{CN_DIGITS}点]+))")
 
 
@@ -133,7 +135,7 @@ def find_growth(text: str, offset: int = 0) -> list[Growth]:
     out = []
     for m in GROWTH_RE.finditer(text):
         unit = m.group("unit")
-        if unit == "个百分点":
+        if unit == "个百分点" or NOT_YOY.search(text[max(0, m.start() - 8):m.start()] + m.group(0)[:4]):
             continue
         try:
             value = parse_number(m.group("num"))
