@@ -31,6 +31,7 @@ LEAD = re.compile(r"举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开�
 DURATION = re.compile(r"(?:为期)?(?P<n>\d+|[一二两三四五六七八九十]+)天")
 HELD_AT = re.compile(r"在(?P<where>[^,，。;；]{1,20}?)(?:举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开展)")
 VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
+ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
 TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日)?")
 TODAY = re.compile(r"今天|今日|昨天|昨日")
 DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
@@ -130,6 +131,12 @@ def _city_of(sent: Sentence, name_end: int, name: str) -> tuple[str | None, str 
     for hint in re.findall(r"\(([^)]{2,8})\)", name):
         for p in find_places(hint):
             if p.kind == "city" or p.code in MUNICIPALITIES:
+                return p.name, p.country_code
+    # '代表团飞抵花莲后…举行座谈会': held where the visitors had arrived
+    head = sent.doc.text[sent.start:name_end - len(name)]
+    for m in ARRIVED.finditer(head):
+        for p in find_places(head[m.end():m.end() + 10]):
+            if p.start == 0 and (p.kind == "city" or p.code in MUNICIPALITIES or p.name.endswith("市")):
                 return p.name, p.country_code
     return None, None
 
