@@ -14,6 +14,7 @@ from opencc import OpenCC
 TERMINAL = set("。！？!?…”」』\"')）:：；;")
 CLAUSE_PUNCT = re.compile(r"[，,、；;]")
 CJK = re.compile(r"[\u3400-\u9fff]")
+CJK_ALL = re.compile(r"[\u3400-\u9fff]")
 LONG_LINE = 40  # a line this long without a sentence end was broken by the page layout
 
 
@@ -26,18 +27,35 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+DROPPED = str.maketrans({"\r": None, "\u200b": None, "\ufeff": None})
+
+
+def _nfkc_char(ch: str) -> str:
+    if ch in "\r\u200b\ufeff":
+        return ""
+    return unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
+
+
 def _nfkc(text: str) -> tuple[list[str], list[int]]:
+    """NFKC line by line; only a line whose length changes ('……' -> '......') is mapped char by char."""
     chars: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if ch == "\r":
-            continue
-        norm = unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
-        if ch in "\u3000\xa0\u200b\ufeff":
-            norm = " " if ch != "\u200b" and ch != "\ufeff" else ""
-        for c in norm:
-            chars.append(c)
-            offsets.append(i)
+    pos = 0
+    for line in text.split("\n"):
+        norm = unicodedata.normalize("NFKC", line)
+        if len(norm) == len(line) and not line.translate(DROPPED) != line:
+            chars.extend(norm)
+            offsets.extend(range(pos, pos + len(line)))
+        else:
+            for i, ch in enumerate(line, pos):
+                for c in _nfkc_char(ch):
+                    chars.append(c)
+                    offsets.append(i)
+        pos += len(line) + 1
+        chars.append("\n")
+        offsets.append(pos - 1)
+    chars.pop()  # the split added one line break too many
+    offsets.pop()
     return chars, offsets
 
 
@@ -52,7 +70,8 @@ def _simplify(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int
         conv = to_simplified(line)
         if len(conv) != len(line):
             conv = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in line)
-        changed += sum(1 for a, b in zip(line, conv) if a != b)
+        if conv != line:
+            changed += sum(1 for a, b in zip(line, conv) if a != b)
         out.extend(conv)
         out_offsets.extend(offsets[pos:pos + len(line)])
         pos += len(line)
@@ -86,25 +105,29 @@ def _join_layout_breaks(chars: list[str], offsets: list[int]) -> tuple[str, list
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    keep = [True] * len(chars)
+    drops: list[tuple[int, int]] = []
     content = [i for i, line in enumerate(lines) if line.strip()]
     for a, b in zip(content, content[1:]):
         if _joins(lines[a], lines[b]):
             # drop trailing spaces of a, the newlines and blank lines between, and leading spaces of b
-            drop_from = starts[a] + len(lines[a].rstrip())
-            drop_to = starts[b] + (len(lines[b]) - len(lines[b].lstrip()))
-            for k in range(drop_from, drop_to):
-                keep[k] = False
-    out = "".join(c for c, k in zip(chars, keep) if k)
-    out_offsets = [o for o, k in zip(offsets, keep) if k]
-    return out, out_offsets
+            drops.append((starts[a] + len(lines[a].rstrip()), starts[b] + (len(lines[b]) - len(lines[b].lstrip()))))
+    if not drops:
+        return text, offsets
+    parts, out_offsets, pos = [], [], 0
+    for a, b in drops:
+        parts.append(text[pos:a])
+        out_offsets.extend(offsets[pos:a])
+        pos = b
+    parts.append(text[pos:])
+    out_offsets.extend(offsets[pos:])
+    return "".join(parts), out_offsets
 
 
 def normalize_text(text: str) -> tuple[str, list[int], str]:
     """Return (normalized text, original offset of each char, script 'Hans' or 'Hant')."""
     chars, offsets = _nfkc(text)
     chars, offsets, changed = _simplify(chars, offsets)
-    cjk = sum(1 for c in chars if CJK.match(c))
+    cjk = len(CJK_ALL.findall("".join(chars)))
     script = "Hant" if cjk and changed / cjk > 0.03 else "Hans"
     out, out_offsets = _join_layout_breaks(chars, offsets)
     return out, out_offsets, script

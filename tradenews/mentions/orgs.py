@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import ahocorasick
+
 from tradenews.mentions.places import find_places
-from tradenews.model import Org
+from tradenews.model import Org, Place
 from tradenews.reference import companies
 
 # Suffix -> kind; longest first so 人民政府 wins over 政府.
@@ -42,12 +44,12 @@ GENERIC = {"公司", "集团", "企业", "政府", "银行", "高校", "大学",
 
 
 @lru_cache(maxsize=1)
-def _company_index() -> tuple[dict[str, list[int]], dict]:
-    table = companies()
-    lengths: dict[str, set[int]] = {}
-    for name in table:
-        lengths.setdefault(name[0], set()).add(len(name))
-    return {k: sorted(v, reverse=True) for k, v in lengths.items()}, table
+def _company_index() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for name, ref in companies().items():
+        automaton.add_word(name, (name, ref))
+    automaton.make_automaton()
+    return automaton
 
 
 def _trim_left(name: str) -> str:
@@ -62,40 +64,32 @@ def _trim_left(name: str) -> str:
     return name
 
 
-def find_orgs(text: str, offset: int = 0) -> list[Org]:
-    """Organizations in a sentence-sized text, with a country where a prefix or reference data gives one."""
+def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> list[Org]:
+    """Organizations in a sentence-sized text, with a country where a prefix or reference data gives one.
+
+    `places` are the text's place mentions (absolute offsets) when the caller has them already.
+    """
     out: list[Org] = []
-    lengths, table = _company_index()
     taken: list[tuple[int, int]] = []
+    local = [Place(p.start - offset, p.end - offset, p.name, p.code, p.kind, p.country_code)
+             for p in (places if places is not None else find_places(text, offset))]
     # 1. known companies (米其林, 江铜集团...), extended over a directly following suffix;
     #    never inside a place name (托克 in 符拉迪沃斯托克)
-    place_spans = [(p.start - offset, p.end - offset) for p in find_places(text, offset) if p.end - p.start > 1]
-    i = 0
-    while i < len(text):
-        for length in lengths.get(text[i], ()):
-            if i + length > len(text):
-                continue
-            name = text[i:i + length]
-            ref = table.get(name)
-            if ref is None:
-                continue
-            end = i + length
-            if any(a <= i < b for a, b in place_spans) and not any(a == i and b <= end for a, b in place_spans):
-                continue
-            if PART_OF_WORD.match(text[end:end + 1]) and name[-1] in "部局厅处":
-                continue  # 商务部门, 商务部长: the known name is part of a longer word
-            tail = re.match(rf"(?:\([^)]{{1,6}}\))?(?:{SUFFIX_RE})", text[end:])
-            if tail:
-                end += tail.end()
-            start = i
-            # the text's own country prefix ('法国路易达孚公司') wins over reference data
-            prefix = [p for p in find_places(text[max(0, i - 8):i]) if p.end == min(8, i) and p.kind == "country"]
-            country = prefix[-1].country_code if prefix else ref.country_code
-            out.append(Org(offset + start, offset + end, text[i:end], ref.kind, country))
-            taken.append((start, end))
-            i = end - 1
-            break
-        i += 1
+    place_spans = [(p.start, p.end) for p in local if p.end - p.start > 1]
+    for last, (name, ref) in (_company_index().iter_long(text) if text else ()):
+        i, end = last + 1 - len(name), last + 1
+        if any(a <= i < b for a, b in place_spans) and not any(a == i and b <= end for a, b in place_spans):
+            continue
+        if PART_OF_WORD.match(text[end:end + 1]) and name[-1] in "部局厅处":
+            continue  # 商务部门, 商务部长: the known name is part of a longer word
+        tail = re.match(rf"(?:\([^)]{{1,6}}\))?(?:{SUFFIX_RE})", text[end:])
+        if tail:
+            end += tail.end()
+        # the text's own country prefix ('法国路易达孚公司') wins over reference data
+        prefix = [p for p in local if p.end == i and p.kind == "country"]
+        country = prefix[-1].country_code if prefix else ref.country_code
+        out.append(Org(offset + i, offset + end, text[i:end], ref.kind, country))
+        taken.append((i, end))
     # 2. names ending in an organization suffix
     for m in re.finditer(rf"(?:{NAME_CHAR})+?(?:{SUFFIX_RE})(?![\u4e00-\u9fff]{{0,1}}(?:{SUFFIX_RE}))", text):
         start, end = m.start(), m.end()
@@ -107,7 +101,7 @@ def find_orgs(text: str, offset: int = 0) -> list[Org]:
         if len(name) < 3 or name in GENERIC or GENERIC_RE.match(name) or BAD_HEADS.match(name):
             continue
         kind = next(SUFFIXES[s] for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s))
-        country, bare_start = _leading_country(name)
+        country, bare_start = _leading_country(name, [p for p in local if start <= p.start < end], start)
         out.append(Org(offset + start, offset + end, name[bare_start:] if bare_start and len(name) - bare_start >= 3 else name,
                        kind, country))
         taken.append((start, end))
@@ -118,12 +112,12 @@ def find_orgs(text: str, offset: int = 0) -> list[Org]:
 
 
 
-def _leading_country(name: str) -> tuple[str | None, int]:
+def _leading_country(name: str, inside: list[Place], start: int) -> tuple[str | None, int]:
     """'法国米其林公司' -> ('FR', 2); '江西省人民政府' -> ('CN', 0) (a Chinese place is not stripped)."""
-    found = find_places(name[:12])
-    if found and found[0].start == 0:
-        place = found[0]
-        if place.kind == "country" and place.code != "CN" and place.end - place.start > 1 and len(name) - place.end >= 3:
-            return place.country_code, place.end
+    if inside and inside[0].start == start:
+        place = inside[0]
+        end = place.end - start
+        if place.kind == "country" and place.code != "CN" and place.end - place.start > 1 and len(name) - end >= 3:
+            return place.country_code, end
         return place.country_code, 0
     return None, 0

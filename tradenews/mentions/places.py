@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import ahocorasick
+
 from tradenews.model import Place
 from tradenews.reference import PlaceRef, places
 
@@ -21,40 +23,54 @@ PAIR_CONTEXT = re.compile(r"贸易|经贸|双边|两国|关系|合作|博览会|
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[int]], dict[str, PlaceRef], dict[str, PlaceRef]]:
+def _index() -> tuple[ahocorasick.Automaton, re.Pattern, dict[str, PlaceRef]]:
+    """An Aho-Corasick automaton over every full name (longest match wins) and the short forms."""
     full, abbr = places()
-    lengths: dict[str, set[int]] = {}
-    for name in full:
-        lengths.setdefault(name[0], set()).add(len(name))
-    return {k: sorted(v, reverse=True) for k, v in lengths.items()}, full, abbr
+    automaton = ahocorasick.Automaton()
+    for name, ref in full.items():
+        automaton.add_word(name, (len(name), ref))
+    automaton.make_automaton()
+    short = re.compile("[" + "".join(sorted(abbr)) + "]") if abbr else re.compile(r"(?!)")
+    return automaton, short, abbr
 
 
 def _ref_place(ref: PlaceRef, start: int, end: int) -> Place:
     return Place(start, end, ref.name, ref.code, ref.kind, ref.country_code)
 
 
+@lru_cache(maxsize=64)
+def _places_cached(text: str) -> tuple[Place, ...]:
+    return tuple(_find_places(text))
+
+
 def find_places(text: str, offset: int = 0) -> list[Place]:
+    """Place mentions (longest names first, short forms in compounds), offsets shifted by `offset`."""
+    found = _places_cached(text)
+    if not offset:
+        return list(found)
+    return [Place(p.start + offset, p.end + offset, p.name, p.code, p.kind, p.country_code) for p in found]
+
+
+def _find_places(text: str, offset: int = 0) -> list[Place]:
     """Full names anywhere (longest first); one-character short forms in compounds such as 中俄, 对俄."""
-    lengths, full, abbr = _index()
+    automaton, short, abbr = _index()
     out: list[Place] = []
-    i, n = 0, len(text)
-    while i < n:
-        hit = None
-        for length in lengths.get(text[i], ()):
-            if i + length > n:
-                continue
-            ref = full.get(text[i:i + length])
-            if ref is not None:
-                hit = (ref, length)
-                break
-        if hit:
-            out.append(_ref_place(hit[0], offset + i, offset + i + hit[1]))
-            i += hit[1]
+    covered: list[tuple[int, int]] = []
+    if text:
+        for end, (length, ref) in automaton.iter_long(text):
+            start = end + 1 - length
+            out.append(_ref_place(ref, offset + start, offset + end + 1))
+            covered.append((start, end + 1))
+    k = 0
+    for m in short.finditer(text):
+        i = m.start()
+        while k < len(covered) and covered[k][1] <= i:
+            k += 1
+        if k < len(covered) and covered[k][0] <= i:
             continue
-        ref = abbr.get(text[i])
-        if ref is not None and _abbr_context(text, i, abbr):
-            out.append(_ref_place(ref, offset + i, offset + i + 1))
-        i += 1
+        if _abbr_context(text, i, abbr):
+            out.append(_ref_place(abbr[text[i]], offset + i, offset + i + 1))
+    out.sort(key=lambda p: p.start)
     return out
 
 

@@ -32,6 +32,18 @@ def _series_re() -> tuple[re.Pattern | None, dict[str, SeriesRef]]:
 
 
 def find_series(text: str, offset: int = 0) -> list[SeriesMention]:
+    found = _series_cached(text)
+    if not offset:
+        return list(found)
+    return [SeriesMention(s.start + offset, s.end + offset, s.series, s.edition) for s in found]
+
+
+@lru_cache(maxsize=1024)
+def _series_cached(text: str) -> tuple[SeriesMention, ...]:
+    return tuple(_find_series(text))
+
+
+def _find_series(text: str, offset: int = 0) -> list[SeriesMention]:
     pattern, names = _series_re()
     if pattern is None:
         return []

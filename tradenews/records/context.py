@@ -6,6 +6,7 @@ pair of trading partners, the organization last named), so evidence spans stay s
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,6 +18,7 @@ from tradenews.model import Document, Evidence
 
 SENTENCE_END = re.compile(r"[。!?！？]+[”」』\"]?|$")
 CLAUSE_SEP = re.compile(r"[,;，；:：]")
+BRACKETS = re.compile(r"[(“《「]")
 CAPTION = re.compile(r"^(?:图为|图片|\(图|图:|上图|下图)")
 
 
@@ -45,13 +47,11 @@ class Sentence:
     def money(self):
         return find_money(self.text, self.start)
 
-    @cached_property
-    def places(self):
-        return find_places(self.text, self.start)
+    places: list = field(default_factory=list)  # filled from the document's places, found once
 
     @cached_property
     def orgs(self):
-        return find_orgs(self.text, self.start)
+        return find_orgs(self.text, self.start, self.places)
 
     @cached_property
     def growth(self):
@@ -76,6 +76,16 @@ class Sentence:
 
 
 def _clauses(text: str, offset: int) -> list[Clause]:
+    """Clauses split at commas, semicolons and colons outside brackets and quotes."""
+    if not BRACKETS.search(text):
+        out, pos = [], 0
+        for m in CLAUSE_SEP.finditer(text):
+            if m.start() > pos:
+                out.append(Clause(offset + pos, offset + m.start(), text[pos:m.start()]))
+            pos = m.end()
+        if pos < len(text):
+            out.append(Clause(offset + pos, offset + len(text), text[pos:]))
+        return out
     out, pos = [], 0
     depth = 0
     for i, ch in enumerate(text):
@@ -95,6 +105,8 @@ def _clauses(text: str, offset: int) -> list[Clause]:
 def sentences(doc: Document) -> list[Sentence]:
     """Sentences of body and heading blocks; boilerplate and photo captions are not read."""
     out = []
+    all_places = find_places(doc.text)
+    starts = [p.start for p in all_places]
     for block_no, block in enumerate(doc.blocks):
         if block.kind == "boilerplate":
             continue
@@ -113,6 +125,7 @@ def sentences(doc: Document) -> list[Sentence]:
             if stop > start and not CAPTION.match(doc.text[start:stop]):
                 s = Sentence(doc, start, stop, block_no, block.article_no)
                 s.clauses = _clauses(doc.text[start:stop], start)
+                s.places = all_places[bisect_left(starts, start):bisect_left(starts, stop)]
                 out.append(s)
             pos = end
             if end == len(text):

@@ -128,7 +128,7 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
 
 def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[int, int]]) -> list[Deal]:
     deals: list[Deal] = []
-    last_org_by_block: dict[int, Party] = {}
+    earlier: list[Sentence] = []  # sentences read so far, for '该公司' (organizations found on demand)
     last_pair_by_block: dict[int, tuple[Party | None, list[Party]]] = {}
     for sent in sents:
         text = sent.text
@@ -157,7 +157,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                     continue
                 context = clause.text if SIGN.search(clause.text) or not prev else prev.text + "," + clause.text
                 used_clauses.update({ci, ci - 1} if prev is not None and context != clause.text else {ci})
-                deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, last_org_by_block,
+                deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, earlier,
                                           prev is not None and context != clause.text))
             # agreements without an amount
             for ci, clause in enumerate(sent.clauses):
@@ -168,7 +168,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 nxt = sent.clauses[ci + 1] if ci + 1 < len(sent.clauses) else None
                 if nxt is not None and any(nxt.start <= m.start < nxt.end for m in money_all) and not SIGN.search(nxt.text):
                     continue
-                deals.extend(_agreement_deals(doc, sent, clause, sentence_pair, last_org_by_block))
+                deals.extend(_agreement_deals(doc, sent, clause, sentence_pair))
             # '现场签约项目20个': a count of signed projects without an amount
             if not money_all and not any(d.evidence[0].start >= sent.start and d.evidence[0].end <= sent.end for d in deals):
                 count = _count(text)
@@ -181,9 +181,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                                           article_no=sent.article_no))
         if sentence_pair[0] and sentence_pair[1]:
             last_pair_by_block[sent.block_no] = sentence_pair
-        orgs = [o for o in sent.orgs if o.kind in ("company", "university", "organization", "delegation")]
-        if orgs:
-            last_org_by_block[sent.block_no] = Party(orgs[-1].name, orgs[-1].country_code, orgs[-1].kind)
+        earlier.append(sent)
     return _dedupe(deals)
 
 
@@ -232,7 +230,18 @@ def _subject(context: str) -> str | None:
     return what or None
 
 
-def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, last_org_by_block, linked_prev):
+def _last_org_in_block(earlier: list[Sentence], block_no: int) -> Party | None:
+    """The organization the paragraph named last before this sentence."""
+    for prev in reversed(earlier):
+        if prev.block_no != block_no:
+            return None
+        orgs = [o for o in prev.orgs if o.kind in ("company", "university", "organization", "delegation")]
+        if orgs:
+            return Party(orgs[-1].name, orgs[-1].country_code, orgs[-1].kind)
+    return None
+
+
+def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, earlier, linked_prev):
     text = sent.text
     a, bs = sentence_pair
     clause_a, clause_bs = _pair_in(sent, clause)
@@ -248,8 +257,8 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             a = orgs[-1]
         elif MUTUAL.search(text) and sentence_pair[0]:
             a = sentence_pair[0]
-        elif not aggregate and sent.block_no in last_org_by_block and not before:
-            a = last_org_by_block[sent.block_no]  # '该公司' / quoted speech: the company just named
+        elif not aggregate and not before and (named := _last_org_in_block(earlier, sent.block_no)):
+            a = named  # '该公司' / quoted speech: the company just named
         elif before:
             a = before[0]
     if a is None and re.search(r"我省|本省|全省|我区|全区", text):
@@ -308,7 +317,7 @@ def _subject_before(sent: Sentence, pos: int) -> Party | None:
     return orgs[-1] if orgs else (prior[0] if prior else None)
 
 
-def _agreement_deals(doc, sent, clause, sentence_pair, last_org_by_block) -> list[Deal]:
+def _agreement_deals(doc, sent, clause, sentence_pair) -> list[Deal]:
     a, bs = _pair_in(sent, clause)
     if a is None and bs:
         a = sentence_pair[0] or _subject_before(sent, clause.start)

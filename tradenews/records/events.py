@@ -96,10 +96,12 @@ def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
     return name
 
 
+@lru_cache(maxsize=4096)
 def _bare(name: str) -> str:
     return re.sub(r"[“”\"()·\-—–\s]", "", name)
 
 
+@lru_cache(maxsize=4096)
 def _norm(name: str) -> str:
     """Comparable form: no punctuation, series short forms spelled out (第六届进博会 = 第六届中国国际进口博览会)."""
     name = _bare(name)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tradenews.mentions.numbers import NUM, MULT, apply_multiplier, parse_number, qualifier_of
 from tradenews.model import Document, Indicator
@@ -12,6 +13,15 @@ SHARE = re.compile(rf"(?P<what>[\u4e00-\u9fff]{{1,8}}?)占(?P<of>[^,，。;；]{
 CUMULATIVE = re.compile(r"前(?P<n>[一二三四五六七八九十\d]+)届|累计|历届")
 
 
+DIGIT = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
+
+
+@lru_cache(maxsize=1)
+def _keywords() -> re.Pattern:
+    return re.compile("|".join(re.escape(r["keyword"]) for r in indicator_metrics()))
+
+
+@lru_cache(maxsize=None)
 def _metric_re(keyword: str, unit_word: str) -> re.Pattern:
     # '有效注册单位2294家', '注册人数6653人', '年生产规模已从1万吨发展到3.8万吨' (the last figure counts)
     return re.compile(rf"{re.escape(keyword)}(?:[^,，。;；\d]{{0,12}}?)(?P<pre>超过|超|近|约|逾)?(?P<num>{NUM})(?P<mult>{MULT})"
@@ -33,10 +43,13 @@ def _subject(sent: Sentence, pos: int, doc: Document) -> str | None:
 
 def extract_indicators(doc: Document, sents: list[Sentence]) -> list[Indicator]:
     out: list[Indicator] = []
+    keywords = _keywords()
     for sent in sents:
         text = sent.text
+        if not DIGIT.search(text):
+            continue
         taken: list[tuple[int, int]] = []
-        for row in indicator_metrics():
+        for row in (indicator_metrics() if keywords.search(text) else ()):
             for m in _metric_re(row["keyword"], row["unit_word"]).finditer(text):
                 span = (m.start(), m.end())
                 if any(a < span[1] and span[0] < b for a, b in taken):

@@ -112,7 +112,10 @@ def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]
     last_pair: tuple[Side, Side] | None = None
     state = State()
     prev_block = -1
+    trade_blocks = {s.block_no for s in sents if FLOW_WORDS.search(s.text)}
     for sent in sents:
+        if sent.block_no not in trade_blocks:
+            continue  # a paragraph that never speaks of trade has no trade figure
         year = doc.reference_date.year
         if sent.block_no != prev_block:
             state = State()

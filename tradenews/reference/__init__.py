@@ -101,7 +101,8 @@ def places() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef]]:
         code = row["code"]
         kind = "group" if row["kind"] == "group" or len(code) != 2 else "country"
         ref = PlaceRef(canonical.get(code, row["name"]), code, kind, code if kind == "country" else None)
-        (abbr if row["kind"] == "abbr" else full)[row["name"]] = ref
+        # short forms are single characters read in compounds; a longer short form is safe anywhere
+        (abbr if row["kind"] == "abbr" and len(row["name"]) == 1 else full)[row["name"]] = ref
     provinces = {}
     for row in read_tsv("cn_province_aliases.tsv"):
         provinces.setdefault(row["code"], row["name"])  # first full form is canonical
