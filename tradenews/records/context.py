@@ -36,7 +36,6 @@ class Sentence:
     end: int
     block_no: int
     article_no: int
-    clauses: list[Clause] = field(default_factory=list)
     excluded: list[tuple[int, int]] = field(default_factory=list)  # spans no party may come from
 
     @property
@@ -48,6 +47,10 @@ class Sentence:
         return find_money(self.text, self.start)
 
     places: list = field(default_factory=list)  # filled from the document's places, found once
+
+    @cached_property
+    def clauses(self) -> list[Clause]:
+        return _clauses(self.text, self.start)
 
     @cached_property
     def orgs(self):
@@ -124,7 +127,6 @@ def sentences(doc: Document) -> list[Sentence]:
             stop = block.start + end
             if stop > start and not CAPTION.match(doc.text[start:stop]):
                 s = Sentence(doc, start, stop, block_no, block.article_no)
-                s.clauses = _clauses(doc.text[start:stop], start)
                 s.places = all_places[bisect_left(starts, start):bisect_left(starts, stop)]
                 out.append(s)
             pos = end

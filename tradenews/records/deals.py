@@ -133,7 +133,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
     for sent in sents:
         text = sent.text
         has_sign = bool(SIGN.search(text) or re.search(r"采购|投资|成交|购买|订单", text))
-        money_all = [m for m in sent.money if (m.start, m.end) not in trade_money]
+        money_all = [m for m in sent.money if (m.start, m.end) not in trade_money] if has_sign else []
         sentence_pair: tuple[Party | None, list[Party]] = (None, [])
         if MUTUAL.search(text) and sent.block_no in last_pair_by_block:
             sentence_pair = last_pair_by_block[sent.block_no]  # '双方'/'两地' are the pair just named

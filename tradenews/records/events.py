@@ -32,6 +32,7 @@ DURATION = re.compile(r"(?:为期)?(?P<n>\d+|[一二两三四五六七八九十]
 HELD_AT = re.compile(r"在(?P<where>[^,，。;；]{1,20}?)(?:举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开展)")
 VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
 ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
+HAS_DAY = re.compile(r"\d[日号]|\d-\d")
 TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日)?")
 TODAY = re.compile(r"今天|今日|昨天|昨日")
 DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
@@ -236,9 +237,10 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
                 edition=edition, start_date=first, end_date=last, city=city, country_code=country,
                 venue=venue.group("venue") if venue else None, article_no=sent.article_no))
         _share_between_coordinated(events[len(events) - len(found):], sent)
-        dated = sent.dates(doc.reference_date.year)
-        if dated:
-            last_date = dated[-1].first
+        if HAS_DAY.search(text):
+            dated = sent.dates(doc.reference_date.year)
+            if dated:
+                last_date = dated[-1].first
     events = _merge(_expand_aliases(events, aliases))
     return events + _series_only_events(doc, events, bare)
 

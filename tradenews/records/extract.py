@@ -36,8 +36,8 @@ def extract_document(doc: Document) -> Extraction:
     events = extract_events(doc, sents)
     flows = extract_trade_flows(doc, sents)
     trade_spans = [(f.evidence[0].start, f.evidence[0].end) for f in flows]
-    trade_money = {(m.start, m.end) for s in sents for m in s.money
-                   if any(a <= m.start < b for a, b in trade_spans)}
+    trade_money = {(m.start, m.end) for s in sents if any(s.start <= a < s.end for a, _ in trade_spans)
+                   for m in s.money if any(a <= m.start < b for a, b in trade_spans)}
     event_spans = [(ev.start, ev.end) for e in events for ev in e.evidence]
     for s in sents:
         s.excluded = [(a, b) for a, b in event_spans if s.start <= a < s.end]
