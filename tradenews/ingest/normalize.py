@@ -27,7 +27,7 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-DROPPED = str.maketrans({"\r": None, "\u200b": None, "\ufeff": None})
+DROPPED_RE = re.compile("[\r\u200b\ufeff]")
 
 
 def _nfkc_char(ch: str) -> str:
@@ -43,7 +43,7 @@ def _nfkc(text: str) -> tuple[list[str], list[int]]:
     pos = 0
     for line in text.split("\n"):
         norm = unicodedata.normalize("NFKC", line)
-        if len(norm) == len(line) and not line.translate(DROPPED) != line:
+        if len(norm) == len(line) and not DROPPED_RE.search(line):
             chars.extend(norm)
             offsets.extend(range(pos, pos + len(line)))
         else:

@@ -32,6 +32,9 @@ STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "�
               "分别", "表示", "介绍", "其中", "包括", "通过", "参加", "组织", "成立", "举办", "举行", "签署", "签订",
               "达成", "推动", "吸引", "来自", "作为", "之一", "旗下", "这家", "该", "各", "多家", "有关", "相关",
               "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
+SUFFIX_FIND = re.compile(SUFFIX_RE)
+NAME_CHAR_RE = re.compile(NAME_CHAR)
+MAX_NAME = 28
 STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)))
 ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
 PART_OF_WORD = re.compile(r"[门长]")
@@ -50,6 +53,23 @@ def _company_index() -> ahocorasick.Automaton:
         automaton.add_word(name, (name, ref))
     automaton.make_automaton()
     return automaton
+
+
+def _suffix_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of name characters that ends in a suffix ('西部矿业集团有限公司' is one)."""
+    spans: list[tuple[int, int]] = []
+    for m in SUFFIX_FIND.finditer(text):
+        end = m.end()
+        if spans and m.start() - spans[-1][1] <= 1 and all(NAME_CHAR_RE.match(c) for c in text[spans[-1][1]:m.start()]):
+            spans[-1] = (spans[-1][0], end)  # '集团' + '有限公司', '集团' + '子公司': one name
+            continue
+        floor = spans[-1][1] if spans else 0
+        start = m.start()
+        while start > floor and m.end() - start < MAX_NAME and NAME_CHAR_RE.match(text[start - 1]):
+            start -= 1
+        if start < m.start():
+            spans.append((start, end))
+    return spans
 
 
 def _trim_left(name: str) -> str:
@@ -90,9 +110,8 @@ def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> 
         country = prefix[-1].country_code if prefix else ref.country_code
         out.append(Org(offset + i, offset + end, text[i:end], ref.kind, country))
         taken.append((i, end))
-    # 2. names ending in an organization suffix
-    for m in re.finditer(rf"(?:{NAME_CHAR})+?(?:{SUFFIX_RE})(?![\u4e00-\u9fff]{{0,1}}(?:{SUFFIX_RE}))", text):
-        start, end = m.start(), m.end()
+    # 2. names ending in an organization suffix: from each suffix, read leftwards over name characters
+    for start, end in _suffix_spans(text):
         raw = text[start:end]
         name = _trim_left(raw)
         start = end - len(name)
