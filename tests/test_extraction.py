@@ -205,3 +205,22 @@ def test_boilerplate_lines_yield_no_facts():
             "(责任编辑:王明)\n版权所有 2023 某某网 Copyright")
     ex = extract_text(text)
     assert not ex.trade_flows and not ex.deals and not ex.events
+
+
+def test_delegation_purchases_and_company_legal_names():
+    text = ("本届进博会上,某省交易团意向采购金额达28.6亿美元,较上届增长15.3%。其中,成都市交易分团意向成交12.3亿美元。"
+            "某省人民医院与美敦力(上海)管理有限公司签订了医疗设备采购协议,金额3500万美元;"
+            "某某集团与德国瓦克化学签署多晶硅原料采购意向协议。")
+    got = deals(text, published="2023-11-11")
+    assert got[0][:6] == ("purchase", "某省交易团", None, 2860000000, "USD", "exact")
+    assert got[1][1] == "成都市交易分团" and got[1][3] == 1230000000
+    assert got[2][1:5] == ("某省人民医院", "美敦力(上海)管理有限公司", 35000000, "USD")
+    assert got[3][:4] == ("purchase", "某某集团", "瓦克化学", None)
+
+
+def test_series_short_name_is_not_a_party_and_ministries_are_organizations():
+    text = ("6月16日至20日,第八届中国—俄罗斯博览会在哈尔滨举办。本届中俄博览会现场签约项目56个,签约总额达到168亿元人民币。"
+            "10月23日,某省人民政府与阿联酋迪拜经济发展部在银川签署经贸合作谅解备忘录。")
+    got = deals(text, published="2024-06-20", publisher="黑龙江日报")
+    assert got[0][1] == "黑龙江" and got[0][3:7] == (16800000000, "CNY", "exact", 56)
+    assert got[1][1:3] == ("某省人民政府", "迪拜经济发展部")

@@ -22,20 +22,28 @@ SUFFIXES = {
     "考察团": "delegation", "采购团": "delegation", "分团": "delegation",
     "人民政府": "government", "政府": "government", "商务厅": "government", "商务局": "government",
     "商务部": "government", "海关总署": "government", "海关": "government", "管委会": "government",
-    "委员会": "government", "商务部门": "government",
+    "委员会": "government", "商务部门": "government", "经济发展部": "government", "发展部": "government",
+    "经济部": "government", "贸易部": "government", "工贸部": "government", "外交部": "government",
+    "财政部": "government", "农业部": "government", "能源部": "government", "交通部": "government",
+    "工业部": "government", "投资部": "government", "经济贸易部": "government",
 }
 SUFFIX_RE = "|".join(sorted(SUFFIXES, key=len, reverse=True))
 NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9()·&\-]"
 # Scanning leftwards from the suffix, a name stops at punctuation or at one of these words.
-STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "是", "将", "为", "由", "从", "把", "被", "等",
-              "并", "以", "于", "让", "给", "至", "率", "经", "说", "称", "据", "共", "已", "还", "也", "均", "都",
+# (single characters that also start common words inside names, such as 经济/共同/成都, are not here)
+STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "是", "从", "把", "被", "等",
+              "并", "让", "给", "说", "称", "据", "率", "将与", "为", "由于", "以及", "已经", "还有", "也是",
               "分别", "表示", "介绍", "其中", "包括", "通过", "参加", "组织", "成立", "举办", "举行", "签署", "签订",
               "达成", "推动", "吸引", "来自", "作为", "之一", "旗下", "这家", "该", "各", "多家", "有关", "相关",
               "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
 SUFFIX_FIND = re.compile(SUFFIX_RE)
+# '美敦力(上海)管理有限公司': a known company's own legal name after its short name
+COMPANY_TAIL = re.compile(r"(?:\([^)]{1,6}\))?[\u4e00-\u9fff]{0,4}?(?:股份有限公司|有限责任公司|有限公司|集团公司|公司|集团)"
+                          r"|\([^)]{1,6}\)")
 NAME_CHAR_RE = re.compile(NAME_CHAR)
 MAX_NAME = 28
-STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)))
+# a headcount ('400余人代表团') belongs to the description, not to the name
+STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)) + r"|\d+[余多]?人")
 ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
 PART_OF_WORD = re.compile(r"[门长]")
 GENERIC_RE = re.compile(r"^(?:跨国|外资|外国|境外|国内|国外|省内|本地|当地|中外|各国|中资|民营|国有|龙头|重点|相关|有关|"
@@ -72,10 +80,12 @@ def _suffix_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _trim_left(name: str) -> str:
-    """Cut the name after the last stop word or leading filler."""
+def _trim_left(name: str, protected: list[tuple[int, int]] = ()) -> str:
+    """Cut the name after the last stop word or leading filler (never inside a place name: 成都, 和田)."""
     last = None
     for m in STOP_RE.finditer(name):
+        if any(a <= m.start() < b for a, b in protected):
+            continue
         last = m
     if last is not None:
         name = name[last.end():]
@@ -102,8 +112,10 @@ def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> 
             continue
         if PART_OF_WORD.match(text[end:end + 1]) and name[-1] in "部局厅处":
             continue  # 商务部门, 商务部长: the known name is part of a longer word
-        tail = re.match(rf"(?:\([^)]{{1,6}}\))?(?:{SUFFIX_RE})", text[end:])
-        if tail:
+        tail = COMPANY_TAIL.match(text, end)
+        if tail and not STOP_RE.search(tail.group(0)) and tail.end() > end:
+            end = tail.end()
+        elif tail := re.match(rf"(?:{SUFFIX_RE})", text[end:]):
             end += tail.end()
         # the text's own country prefix ('法国路易达孚公司') wins over reference data
         prefix = [p for p in local if p.end == i and p.kind == "country"]
@@ -113,7 +125,8 @@ def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> 
     # 2. names ending in an organization suffix: from each suffix, read leftwards over name characters
     for start, end in _suffix_spans(text):
         raw = text[start:end]
-        name = _trim_left(raw)
+        name = _trim_left(raw, [(p.start - start, p.end - start) for p in local
+                                if start <= p.start < end and p.end - p.start > 1])
         start = end - len(name)
         if any(s < end and start < e for s, e in taken):
             continue

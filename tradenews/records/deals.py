@@ -69,7 +69,7 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     out: list[tuple[int, Party]] = []
     taken = list(sent.excluded)  # names inside event names (中国—非洲经贸博览会) are never parties
     for o in sent.orgs:
-        if start <= o.start < end:
+        if start <= o.start < end and not any(a <= o.start < b for a, b in sent.excluded):
             out.append((o.start, Party(o.name, o.country_code, o.kind)))
             taken.append((o.start, o.end))
     for p in sent.places:
@@ -111,6 +111,11 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
     if topic:
         limit = clause.start + m.end() + topic.start()
     b_side = _mentions_between(sent, clause.start + m.end(), limit)
+    segment = sent.doc.text[clause.start + m.end():limit]
+    if len(b_side) == 1 and b_side[0].kind == "country" and segment.startswith(b_side[0].name) \
+            and re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,14}", segment[len(b_side[0].name):]):
+        # '德国瓦克化学': a company the gazetteers do not know, written with its country
+        b_side = [Party(segment[len(b_side[0].name):], b_side[0].country, "company")]
     if not b_side:
         raw = re.sub(r"^(?:参加论坛的|参会的|有关|相关)", "", text[m.end(): limit - clause.start])
         raw = re.split(r"就|在|于|达成|签", raw)[0]
@@ -223,7 +228,8 @@ def _subject(context: str) -> str | None:
     m = SUBJECT.search(context)
     if not m:
         return None
-    what = re.sub(r"^(?:了|一份|一项|合作|采购|进口|购买|\d+[多余]?[个项份批])+", "", m.group("what"))
+    what = re.sub(r"^(?:了|一份|一项|合作|采购|进口|购买|\d+[多余]?[个项份批]|(?:价值|总额|金额)[^的]{1,16}的)+", "",
+                  m.group("what"))
     if "《" in what or "》" in what:
         return None
     what = re.sub(r"^(?:采购|进口|购买)", "", what)

@@ -40,7 +40,9 @@ def extract_document(doc: Document) -> Extraction:
                    for m in s.money if any(a <= m.start < b for a, b in trade_spans)}
     event_spans = [(ev.start, ev.end) for e in events for ev in e.evidence]
     for s in sents:
-        s.excluded = [(a, b) for a, b in event_spans if s.start <= a < s.end]
+        # names of events and of recurring series ('本届中俄博览会') are never parties
+        s.excluded = [(a, b) for a, b in event_spans if s.start <= a < s.end] + \
+            [(m.start, m.end) for m in find_series(s.text, s.start)]
     deals = extract_deals(doc, sents, trade_money)
     indicators = extract_indicators(doc, sents)
     by_start = {s.start: s for s in sents}
