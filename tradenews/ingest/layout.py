@@ -82,7 +82,7 @@ def split_blocks(text: str) -> list[Block]:
         elif titled and seen_body and j == len(spans):
             # Title printed after its article (jump layout): the article starts at the first
             # paragraph since the last boundary that names the title's subject.
-            title = max((line for line in run if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", line)), key=len)
+            title = max((line for line in run if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", line)), key=len, default="")
             first = article.index(current)
             for k in range(first + 1, i):
                 if kinds[k] == "body" and _common_run(title, text[spans[k][0]:spans[k][1]], 6):
