@@ -171,6 +171,7 @@ def parse_count(text: str) -> tuple[int, str] | None:
     if not m:
         return None
     try:
-        return int(parse_number(m.group("num"))), qualifier_of(None, m.group("suf"), None)
+        count = int(parse_number(m.group("num")))
     except (ValueError, KeyError, IndexError):
         return None
+    return (count, qualifier_of(None, m.group("suf"), None)) if count >= 1 else None

@@ -52,7 +52,7 @@ def _find_series(text: str, offset: int = 0) -> list[SeriesMention]:
         edition = None
         if m.group("n"):
             try:
-                edition = int(parse_number(m.group("n")))
+                edition = int(parse_number(m.group("n"))) or None
             except (ValueError, KeyError, IndexError):
                 edition = None
         out.append(SeriesMention(offset + m.start(), offset + m.end(), names[m.group("name")], edition))
@@ -64,6 +64,7 @@ def parse_edition(name: str) -> int | None:
     if not m:
         return None
     try:
-        return int(parse_number(m.group("n")))
+        edition = int(parse_number(m.group("n")))
     except (ValueError, KeyError, IndexError):
         return None
+    return edition if edition >= 1 else None

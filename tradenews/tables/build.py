@@ -19,6 +19,14 @@ def _key(text: str | None) -> str:
     return PUNCT.sub("", text or "")
 
 
+TOGETHER = (("start_date", "end_date"), ("city", "country_code", "venue"), ("period_start", "period_end"))
+
+
+def _fill_groups(row: dict) -> list[tuple[str, ...]]:
+    grouped = {k for g in TOGETHER for k in g}
+    return [g for g in TOGETHER if g[0] in row] + [(k,) for k in row if k not in grouped]
+
+
 @dataclass
 class Rows:
     """Fact rows by id, in first-seen order, with all their evidence."""
@@ -34,9 +42,10 @@ class Rows:
             self.rows[row_id] = row
         else:
             kept = self.rows[row_id]
-            for k, v in row.items():
-                if kept.get(k) is None and v is not None:
-                    kept[k] = v
+            for group in _fill_groups(row):
+                # a second article completes a row, never mixes: dates and places come as a whole
+                if all(kept.get(k) is None for k in group) and any(row.get(k) is not None for k in group):
+                    kept.update({k: row[k] for k in group})
         self.evidence.setdefault(row_id, []).extend((e, article_no) for e in evidence)
 
 
