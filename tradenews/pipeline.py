@@ -1,10 +1,12 @@
 """The stages in order, as plain functions (the Prefect flow in flows/ calls these)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,35 @@ from tradenews.records.extract import extract_document
 from tradenews.tables.build import build_tables
 from tradenews.tables.validate import validate_tables
 from tradenews.version import extractor_version
+
+
+class Timings(dict):
+    """Seconds spent per stage (perf_counter), added up over repeated stages; goes into summary['timings']."""
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - t0)
+
+    def add(self, name: str, seconds: float) -> None:
+        self[name] = self.get(name, 0.0) + seconds
+
+    def rounded(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in self.items()}
+
+
+def busy_seconds(intervals: list[tuple[float, float]]) -> float:
+    """Length of the union of (start, end) intervals: wall time during which at least one worker was busy."""
+    total, end = 0.0, float("-inf")
+    for a, b in sorted(intervals):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
 
 
 @dataclass
@@ -71,6 +102,15 @@ def extract_source(src: SourceFile, paths: tuple[str, ...] = ()) -> Extraction:
 def build_and_validate(extractions: list[Extraction]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     frames = build_tables(extractions, extractor_version())
     return validate_tables(frames)
+
+
+def build_and_validate_timed(extractions: list[Extraction], timings: Timings
+                             ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """build_and_validate, adding the seconds of each half to `timings` ('build', 'validate')."""
+    with timings.stage("build"):
+        frames = build_tables(extractions, extractor_version())
+    with timings.stage("validate"):
+        return validate_tables(frames)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -137,6 +177,34 @@ def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: Extra
     return extractions, stats
 
 
+@dataclass
+class BatchWork:
+    """What extracting one batch cost, measured where it ran (a thread, a process or a Dask worker)."""
+
+    seconds: float  # wall time of the batch
+    cpu_seconds: float  # CPU time of the process that ran it, during the batch (threads share one process)
+    started: float  # time.time() at start and end: intervals from several workers can be merged
+    ended: float
+    documents: int
+
+
+def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
+                         ) -> tuple[list[Extraction], CacheStats, BatchWork]:
+    """extract_cached, plus what the batch cost."""
+    started, t0, c0 = time.time(), time.perf_counter(), time.process_time()
+    extractions, stats = extract_cached(batch, cache)
+    work = BatchWork(time.perf_counter() - t0, time.process_time() - c0, started, time.time(), len(batch))
+    return extractions, stats, work
+
+
+def extraction_timings(timings: Timings, work: list[BatchWork]) -> None:
+    """Add the extraction figures of all batches: 'extract' (busy wall time, the union of the batches'
+    intervals), 'extract_work' (sum of batch wall times) and 'extract_cpu' (sum of their CPU times)."""
+    timings.add("extract", busy_seconds([(w.started, w.ended) for w in work]))
+    timings.add("extract_work", sum(w.seconds for w in work))
+    timings.add("extract_cpu", sum(w.cpu_seconds for w in work))
+
+
 def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, cache_dir: Path | None) -> dict:
     """Add what the cache did and what changed to a run summary (see summarize)."""
     summary["documents_cached"] = len(stats.cached)
@@ -150,19 +218,38 @@ def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, 
 
 
 def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None) -> dict:
-    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set."""
+    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set.
+
+    summary['timings'] holds the seconds of each stage (see Timings)."""
+    timings, t0 = Timings(), time.perf_counter()
     with package_lock(out):
-        read = read_inputs(raw_dir)
+        with timings.stage("read"):
+            read = read_inputs(raw_dir)
         cache = open_cache(cache_dir)
-        extractions, stats = extract_cached(group_duplicates(read.sources), cache)
-        frames, rejected_rows = build_and_validate(extractions)
-        result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected})
+        extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache)
+        extraction_timings(timings, [work])
+        frames, rejected_rows = build_and_validate_timed(extractions, timings)
+        with timings.stage("publish"):
+            result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected})
         summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
         run_details(summary, stats, result, cache_dir)
-        write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
-        if cache is not None:
-            cache.prune()
+        publish_timings(timings, result)
+        with timings.stage("reports"):
+            write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
+            if cache is not None:
+                cache.prune()
+        timings["total"] = time.perf_counter() - t0
+        summary["timings"] = timings.rounded()
         return summary
+
+
+def publish_timings(timings: Timings, result: PublishResult | None) -> None:
+    """Split the publishing time: the package check (frictionless + pandera on the written files) counts as
+    validation ('validate_package'), the rest stays 'publish'."""
+    check = (result.timings or {}).get("check", 0.0) if result is not None else 0.0
+    if check:
+        timings.add("validate_package", check)
+        timings.add("publish", -check)
 
 
 def run_local(raw_dir: Path, out: Path, reports: Path) -> dict:

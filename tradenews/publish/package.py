@@ -20,8 +20,9 @@ import shutil
 import socket
 import sys
 import threading
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,7 @@ class PublishResult:
     previous_version: str | None
     change: str | None = None  # first | major | minor | patch (None when unchanged)
     diff: PackageDiff | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: write, diff, check, swap
 
 
 LOCK_SUFFIX = ".lock"
@@ -219,6 +221,8 @@ def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = Tr
 def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None) -> PublishResult:
     recover(out)
     staged = _staging(out, TMP_PREFIX)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
     try:
         (staged / "data").mkdir(parents=True)
         for spec in TABLES:
@@ -227,10 +231,12 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
             write_parquet(t, staged / "data" / f"{spec.name}.parquet")
         previous = _previous(out)
         draft = build_descriptor(staged, frames, "0.0.0", "")
+        timings["write"] = time.perf_counter() - t0
         if previous is not None and change_kind(previous, draft) is None:
             shutil.rmtree(staged)
             version = previous.get("version", "1.0.0")
-            return PublishResult(out, version, False, version)
+            return PublishResult(out, version, False, version, timings=timings)
+        t0 = time.perf_counter()
         diff = diff_packages(out if previous is not None else None, staged, rejected)
         kind = change_kind(previous, draft, diff)
         version, _ = next_version(previous, draft, diff)
@@ -246,12 +252,17 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
             earlier = None
         entry = render_entry(diff, version, previous_version, created, kind)
         (staged / CHANGELOG).write_text(updated_changelog(earlier, entry), encoding="utf-8")
+        timings["diff"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         errors = check_package(staged, frictionless_data=validate_data)
+        timings["check"] = time.perf_counter() - t0
         if errors:
             raise PublishError("the new package is not valid; the previous one stays:\n  " + "\n  ".join(errors))
+        t0 = time.perf_counter()
         _fsync_tree(staged)
         swap_in(staged, out)
-        return PublishResult(out, version, True, previous_version, kind, diff)
+        timings["swap"] = time.perf_counter() - t0
+        return PublishResult(out, version, True, previous_version, kind, diff, timings)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
