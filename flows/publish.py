@@ -10,10 +10,21 @@ holder). Tasks that touch the file system retry on transient OS errors; a failed
 previous package as it was and the next run recovers on its own.
 
 Deployed as `publish-dataset/scheduled` by prefect.yaml; `tradenews serve` serves it in-process.
+
+Runners (parameter `runner`): "default" runs the extraction batches on the flow's own task runner
+(threads in the flow's process); "process" on a process pool of one worker per core (Prefect's
+ProcessPoolTaskRunner); "dask" on a Dask cluster through prefect-dask's DaskTaskRunner, the one at
+`address` (tcp://host:8786) or a local cluster of LOCAL_DASK_WORKERS worker processes. Only the
+extraction is distributed: reading, building, validating and publishing stay in the flow's process
+(the package has a single writer). summary["timings"] holds the seconds of each stage.
 """
 from __future__ import annotations
 
+import contextlib
+import math
+import os
 import sys
+import time
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -29,6 +40,8 @@ from tradenews.model import Extraction, SourceFile  # noqa: E402
 from tradenews.publish.package import package_lock, publish  # noqa: E402
 
 BATCH = 200
+RUNNERS = ("default", "process", "dask")
+LOCAL_DASK_WORKERS = 2
 PERMANENT = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
 
 
@@ -54,13 +67,40 @@ def read_inputs(raw: str) -> pipeline.ReadResult:
 
 @task(name="extract-batch", cache_policy=NO_CACHE, **FS_RETRIES)
 def extract_batch(batch: list[tuple[SourceFile, tuple[str, ...]]], cache_dir: str | None
-                  ) -> tuple[list[Extraction], CacheStats]:
-    return pipeline.extract_cached(batch, pipeline.open_cache(cache_dir))
+                  ) -> tuple[list[Extraction], CacheStats, pipeline.BatchWork]:
+    return pipeline.extract_cached_timed(batch, pipeline.open_cache(cache_dir))
 
 
 @task(name="build-and-validate", cache_policy=NO_CACHE)
 def build_and_validate(extractions: list[Extraction]):
-    return pipeline.build_and_validate(extractions)
+    timings = pipeline.Timings()
+    frames, rejected_rows = pipeline.build_and_validate_timed(extractions, timings)
+    return frames, rejected_rows, timings
+
+
+def task_runner(runner: str = "default", address: str | None = None):
+    """The task runner for the extraction batches, or None for the flow's own (runner "default")."""
+    if runner not in RUNNERS:
+        raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+    if address and runner != "dask":
+        raise ValueError("an address is the scheduler of a Dask cluster: use it with runner 'dask'")
+    if runner == "process":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=os.cpu_count() or 1)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": LOCAL_DASK_WORKERS, "threads_per_worker": 1,
+                                              "processes": True, "host": "127.0.0.1", "dashboard_address": None})
+    return None
+
+
+def batch_size(documents: int, workers: int) -> int:
+    """Documents per extraction task: BATCH, or fewer so that every worker gets several batches."""
+    return max(1, min(BATCH, math.ceil(documents / (4 * max(workers, 1)))))
 
 
 @task(name="publish-package", cache_policy=NO_CACHE, **FS_RETRIES)
@@ -99,20 +139,28 @@ def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
 
 @flow(name="publish-dataset", log_prints=True)
 def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | None = None,
-                    cache: str | None = None, use_cache: bool = True) -> dict:
+                    cache: str | None = None, use_cache: bool = True, runner: str = "default",
+                    address: str | None = None) -> dict:
     """Publish the texts in `raw` into the package folder `out`.
 
     reports: where the run reports go (default: `reports/` beside `out`).
     cache: extraction cache folder (default: $TRADENEWS_CACHE_DIR, else `.cache/tradenews` beside `out`).
     use_cache: False re-extracts every document (the cache is neither read nor written).
+    runner: where the extraction batches run: "default" (the flow's threads), "process" (one process per
+        core) or "dask" (the Dask cluster at `address`, else a local cluster of two workers).
+    address: scheduler address of a Dask cluster (tcp://host:8786), for runner "dask".
     """
+    t_flow = time.perf_counter()
+    timings = pipeline.Timings()
+    extra_runner = task_runner(runner, address)  # fails here, before anything is read, on a bad choice
     logger = get_run_logger()
     out_path = Path(out).resolve()
     reports = reports or str(out_path.parent / "reports")
     cache_dir = (Path(cache).expanduser().resolve() if cache else default_cache_dir(out_path)) if use_cache else None
     with package_lock(out_path) as lock:
         logger.info("holding %s", lock)
-        read = read_inputs(raw)
+        with timings.stage("read"):
+            read = read_inputs(raw)
         for w in read.warnings:
             logger.warning(w)
         for r in read.rejected:
@@ -121,27 +169,48 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         extractions: list[Extraction] = []
         stats = CacheStats()
         cache_arg = str(cache_dir) if cache_dir else None
-        futures = [extract_batch.submit(docs[i:i + BATCH], cache_arg) for i in range(0, len(docs), BATCH)]
-        for future in futures:
-            batch, batch_stats = future.result()
-            extractions.extend(batch)
-            stats.merge(batch_stats)
-            logger.info("extracted %d/%d documents", len(extractions), len(docs))
-        logger.info("documents: %d from cache, %d extracted%s", len(stats.cached), len(stats.extracted),
-                    f" (cache {cache_dir})" if cache_dir else " (cache off)")
-        frames, rejected_rows = build_and_validate(extractions)
+        work: list[pipeline.BatchWork] = []
+        with (extra_runner or contextlib.nullcontext()) as other:
+            if other is None:  # the flow's own task runner, batches of BATCH
+                futures = [extract_batch.submit(docs[i:i + BATCH], cache_arg) for i in range(0, len(docs), BATCH)]
+            else:
+                size = batch_size(len(docs), LOCAL_DASK_WORKERS if runner == "dask" else os.cpu_count() or 1)
+                futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg})
+                           for i in range(0, len(docs), size)]
+            for future in futures:
+                batch, batch_stats, batch_work = future.result()
+                extractions.extend(batch)
+                stats.merge(batch_stats)
+                work.append(batch_work)
+                logger.info("extracted %d/%d documents", len(extractions), len(docs))
+        pipeline.extraction_timings(timings, work)
+        logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
+                    len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))
+        frames, rejected_rows, stage_timings = build_and_validate(extractions)
+        for name, seconds in stage_timings.items():
+            timings.add(name, seconds)
         result = publish_package(frames, str(out_path), {r["path"]: r["reason"] for r in read.rejected})
+        for name, seconds in (result.timings or {}).items():
+            timings.add("validate_package" if name == "check" else "publish", seconds)
         summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))
         pipeline.run_details(summary, stats, result, cache_dir)
-        write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
-        if cache_dir:
-            pipeline.open_cache(cache_dir).prune()
+        with timings.stage("reports"):
+            write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
+            if cache_dir:
+                pipeline.open_cache(cache_dir).prune()
     if result.changed:
         logger.info("published version %s (%s)", result.version, result.change)
     else:
         logger.info("package unchanged: version %s, nothing new published", result.version)
     create_markdown_artifact(_artifact(summary, read.rejected), key="tradenews-run-summary",
                              description="Rows per table, cache use, changes and rejected items of this run")
+    timings["total"] = time.perf_counter() - t_flow
+    # what the stages did not spend: task runs, state reports, moving batches and results between workers
+    timings["orchestration"] = max(0.0, timings["total"] - sum(
+        timings.get(k, 0.0) for k in ("read", "extract", "build", "validate", "publish", "validate_package",
+                                      "reports")))
+    summary["runner"] = runner
+    summary["timings"] = timings.rounded()
     return summary
 
 

@@ -33,6 +33,12 @@ def print_summary(summary: dict) -> None:
         print(f"tradenews: changes: {', '.join(moved) or 'none in the rows'}; see {summary['changelog']}")
     print(f"tradenews: {summary['rejected_rows']} rejected rows; reports in {summary['reports']}")
     print(f"tradenews: package {summary['package']} version {summary['version']} {state}")
+    t = summary.get("timings")
+    if t:
+        parts = [f"{k} {t[k]:.2f}" for k in ("read", "extract", "build", "validate", "publish", "validate_package",
+                                              "reports", "orchestration") if k in t]
+        print(f"tradenews: seconds: {', '.join(parts)}; total {t.get('total', 0):.2f}"
+              + (f" (runner {summary['runner']})" if summary.get("runner") else ""))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -41,7 +47,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
-                                  use_cache=not args.no_cache)
+                                  use_cache=not args.no_cache, runner=args.runner, address=args.address)
     except PackageLocked as exc:
         print(f"tradenews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -54,6 +60,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     serve(raw=args.raw, out=args.out, cron=args.cron, no_schedule=args.no_schedule)
     return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from tradenews.bench.run import main as bench_main  # the harness runs the flow in child processes
+
+    argv = ["--sizes", args.sizes, "--runners", args.runners, "--seed", str(args.seed), "--raw", args.raw,
+            "--results", args.results]
+    if args.work:
+        argv += ["--work", args.work]
+    if args.no_library:
+        argv.append("--no-library")
+    return bench_main(argv)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -79,7 +97,23 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--cache", default=None,
                      help="extraction cache folder (default: $TRADENEWS_CACHE_DIR, else OUT/../.cache/tradenews)")
     run.add_argument("--no-cache", action="store_true", help="re-extract every document; do not use the cache")
+    run.add_argument("--runner", default="default", choices=("default", "process", "dask"),
+                     help="where extraction batches run: the flow's threads (default), one process per core, "
+                          "or a Dask cluster")
+    run.add_argument("--address", default=None,
+                     help="Dask scheduler address (tcp://host:8786) for --runner dask; without it a local "
+                          "two-worker cluster is started")
     run.set_defaults(func=cmd_run)
+    bench = sub.add_parser("bench", help="benchmark the flow on generated corpora of N articles; "
+                                         "writes benchmarks/results.md")
+    bench.add_argument("--sizes", default="100,1000,10000", help="corpus sizes, comma-separated")
+    bench.add_argument("--runners", default="default,process", help="flow runners to time, comma-separated")
+    bench.add_argument("--seed", type=int, default=0, help="generator seed")
+    bench.add_argument("--raw", default="raw", help="real texts to mix into every corpus")
+    bench.add_argument("--results", default="benchmarks/results.md", help="where the figures are written")
+    bench.add_argument("--work", default=None, help="working folder for corpora and packages (default: a temp dir)")
+    bench.add_argument("--no-library", action="store_true", help="skip the pure-library (no Prefect) runs")
+    bench.set_defaults(func=cmd_bench)
     srv = sub.add_parser("serve", help="serve the publish-dataset/scheduled deployment from this process "
                                        "(schedule and parameters from prefect.yaml; needs a Prefect server)")
     srv.add_argument("--raw", default=None, help="folder of texts (default: prefect.yaml's, i.e. raw)")
