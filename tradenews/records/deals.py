@@ -20,8 +20,8 @@ TYPE_WORDS = [  # first match in the clause (then in the sentence) decides the d
     ("other", re.compile(r"贷款|授信|融资|信贷")),
     ("purchase", re.compile(r"采购|购买|购进|订购|进口|买|成交")),
     ("sale", re.compile(r"销售|出售|售出")),
-    ("project_signing", re.compile(r"项目")),
     ("investment", re.compile(r"投资|注资|设厂|建厂|增资")),
+    ("project_signing", re.compile(r"项目")),
     ("cooperation", re.compile(r"合作|备忘录|友好|意向书|协议书")),
 ]
 NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力争|预计")
