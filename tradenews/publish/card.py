@@ -27,8 +27,8 @@ def render_card(frames: dict[str, pd.DataFrame], descriptor: dict) -> str:
         "",
         descriptor["description"],
         "",
-        f"- Version: {descriptor['version']} (semantic: field changes major, added or changed rows minor, "
-        "corrections patch)",
+        f"- Version: {descriptor['version']} (semantic: field changes major, rows added or removed minor, "
+        "corrections of existing rows patch; `CHANGELOG.md` lists what each release changed)",
         f"- Licence of the data: {descriptor['licenses'][0]['name']}; the code that produced it is MIT-licensed.",
         f"- Sources: {len(descriptor['sources'])} documents (listed in `datapackage.json` and `documents`).",
         "- Every table is published twice, as `data/<table>.csv` (UTF-8, header row, empty cell = null) and "
