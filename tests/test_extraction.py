@@ -224,3 +224,7 @@ def test_series_short_name_is_not_a_party_and_ministries_are_organizations():
     got = deals(text, published="2024-06-20", publisher="黑龙江日报")
     assert got[0][1] == "黑龙江" and got[0][3:7] == (16800000000, "CNY", "exact", 56)
     assert got[1][1:3] == ("某省人民政府", "迪拜经济发展部")
+
+
+def test_internal_meetings_are_not_events():
+    assert events("3月8日,省政府召开全省商务工作会议,部署外贸稳增长工作。随后举行2024年全省招商引资推进会。") == []

@@ -31,6 +31,9 @@ LEAD = re.compile(r"举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开�
 DURATION = re.compile(r"(?:为期)?(?P<n>\d+|[一二两三四五六七八九十]+)天")
 HELD_AT = re.compile(r"在(?P<where>[^,，。;；]{1,20}?)(?:举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开展)")
 VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
+# internal government and party meetings are not cooperation events of the genre
+INTERNAL_MEETING = re.compile(r"常委|常务会议|全体会议|全会|党组|党委|工作会议|视频会议|推进会|调度会|部署会|动员|表彰|"
+                              r"培训|新闻发布会|记者会|通气会|务虚会|办公会|专题会议|例会")
 ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
 HAS_DAY = re.compile(r"\d[日号]|\d-\d")
 TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日)?")
@@ -89,7 +92,7 @@ def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
             return None  # '进博会' alone refers to the series; see _series_only_events
     if len(name) - len(head) < 2 or BARE.match(name) or not name.endswith(head):
         return None
-    if re.search(r"举行|举办|召开|参加|出席|签署|签约项目", name[:-len(head)]):
+    if re.search(r"举行|举办|召开|参加|出席|签署|签约项目", name[:-len(head)]) or INTERNAL_MEETING.search(name):
         return None
     # '常务会议', '经贸洽谈会': a kind of meeting, not a name (a name has a place, number, quote or length)
     if not series and len(name) < 6 and not re.search(r"[\d“\"(]", name) and not find_places(name):
