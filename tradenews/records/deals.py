@@ -28,13 +28,13 @@ NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力
 AGGREGATE = re.compile(r"累计|共|总|合计|总计|历届|前[一二三四五六七八九十\d]+届")
 INTENDED = re.compile(r"意向")
 PLANNED = re.compile(r"将|计划|拟|准备|有望")
-COMPLETED = re.compile(r"累计|完成|实现|达成交易")
 YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
 PAIR = re.compile(r"与|同|和")
 SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
 INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|建)(?P<what>[^,，。;；]{2,24})")
 MUTUAL = re.compile(r"双方|两地|两国|两省|两市")
 LOCATION_MARK = re.compile(r"[在于赴到对]$")  # where it happens / whom it targets, not who signs
+DEAL_WORD = re.compile(r"采购|投资|成交|购买|订单")
 PROMOTION = re.compile(r"招商|推介")
 PAIR_VERB = re.compile(r"签署|签订|签约|签下|达成|缔结|采购|投资|合作|交流|洽谈|会谈|对接|会见")
 MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备忘录)\D{0,6}?(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)|"
@@ -100,10 +100,7 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
     if not sign:
         return None, []
     limit = clause.start + sign.start()
-    m = None
-    for cand in PAIR.finditer(text[: limit - clause.start]):
-        m = cand
-        break
+    m = PAIR.search(text, 0, limit - clause.start)
     if not m:
         return None, []
     a_side = _mentions_between(sent, clause.start, clause.start + m.start())
@@ -129,15 +126,13 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
     return a, b_side
 
 
-
-
 def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[int, int]]) -> list[Deal]:
     deals: list[Deal] = []
     earlier: list[Sentence] = []  # sentences read so far, for '该公司' (organizations found on demand)
     last_pair_by_block: dict[int, tuple[Party | None, list[Party]]] = {}
     for sent in sents:
         text = sent.text
-        has_sign = bool(SIGN.search(text) or re.search(r"采购|投资|成交|购买|订单", text))
+        has_sign = bool(SIGN.search(text) or DEAL_WORD.search(text))
         money_all = [m for m in sent.money if (m.start, m.end) not in trade_money] if has_sign else []
         sentence_pair: tuple[Party | None, list[Party]] = (None, [])
         if MUTUAL.search(text) and sent.block_no in last_pair_by_block:
