@@ -1,7 +1,9 @@
 """The publish-dataset flow: raw texts -> validated Frictionless package (CSV + Parquet).
 
 Thin orchestration: every task calls one library stage. Documents are extracted in batches
-(one task per batch, not per article) so orchestration stays cheap on large folders. Extraction
+(one task per batch, not per article) so orchestration stays cheap on large folders, and big task
+inputs of the flow's own tasks (extractions, tables, reports) are passed in `quote(...)`: Prefect then does not walk every
+object inside them looking for futures, which cost more than the extraction itself at 1,000 articles. Extraction
 is cached per document by the library (tradenews/cache.py: content hash + sidecar + extractor
 version), so a run over an unchanged folder extracts nothing and publishes nothing new.
 
@@ -30,6 +32,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -186,16 +189,19 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         pipeline.extraction_timings(timings, work)
         logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
                     len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))
-        frames, rejected_rows, stage_timings = build_and_validate(extractions)
+        frames, rejected_rows, stage_timings = build_and_validate(quote(extractions))
         for name, seconds in stage_timings.items():
             timings.add(name, seconds)
-        result = publish_package(frames, str(out_path), {r["path"]: r["reason"] for r in read.rejected})
+        result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}))
         for name, seconds in (result.timings or {}).items():
             timings.add("validate_package" if name == "check" else "publish", seconds)
         summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))
         pipeline.run_details(summary, stats, result, cache_dir)
+        summary["runner"] = runner
+        summary["extraction_batches"] = len(work)
+        summary["extraction_workers"] = sorted({w.worker for w in work})  # host:pid of each process that extracted
         with timings.stage("reports"):
-            write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
+            write_reports(reports, quote(rejected_rows), quote(read.rejected), quote(read.warnings), quote(summary))
             if cache_dir:
                 pipeline.open_cache(cache_dir).prune()
     if result.changed:
@@ -209,7 +215,6 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     timings["orchestration"] = max(0.0, timings["total"] - sum(
         timings.get(k, 0.0) for k in ("read", "extract", "build", "validate", "publish", "validate_package",
                                       "reports")))
-    summary["runner"] = runner
     summary["timings"] = timings.rounded()
     return summary
 

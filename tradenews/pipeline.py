@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -186,6 +187,7 @@ class BatchWork:
     started: float  # time.time() at start and end: intervals from several workers can be merged
     ended: float
     documents: int
+    worker: str = ""  # host:pid of the process that ran it
 
 
 def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
@@ -193,7 +195,8 @@ def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache:
     """extract_cached, plus what the batch cost."""
     started, t0, c0 = time.time(), time.perf_counter(), time.process_time()
     extractions, stats = extract_cached(batch, cache)
-    work = BatchWork(time.perf_counter() - t0, time.process_time() - c0, started, time.time(), len(batch))
+    work = BatchWork(time.perf_counter() - t0, time.process_time() - c0, started, time.time(), len(batch),
+                     f"{socket.gethostname()}:{os.getpid()}")
     return extractions, stats, work
 
 
