@@ -24,6 +24,11 @@ test: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/tradenews validate datapackage
 
+# Not part of `make test`: builds corpora of 100, 1,000 and 10,000 articles, times the flow and the
+# plain library on each, and writes benchmarks/results.md (several minutes).
+bench: $(STAMP)
+	$(BIN)/tradenews bench
+
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^tradenews' > requirements.lock
 
