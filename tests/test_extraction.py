@@ -228,3 +228,9 @@ def test_series_short_name_is_not_a_party_and_ministries_are_organizations():
 
 def test_internal_meetings_are_not_events():
     assert events("3月8日,省政府召开全省商务工作会议,部署外贸稳增长工作。随后举行2024年全省招商引资推进会。") == []
+
+
+def test_baselines_changes_and_investment_statistics_are_not_figures():
+    text = "今年1-5月,黑龙江省对俄出口12亿元,去年同期为10亿元,比去年同期增加2亿元。"
+    assert [f[5] for f in flows(text, published="2024-06-20", publisher="黑龙江日报")] == [1200000000]
+    assert deals("今年前三季度,全省完成固定资产投资1200亿元,实际使用外资15亿美元。", publisher="江西日报") == []

@@ -24,7 +24,9 @@ TYPE_WORDS = [  # first match in the clause (then in the sentence) decides the d
     ("project_signing", re.compile(r"项目")),
     ("cooperation", re.compile(r"合作|备忘录|友好|意向书|协议书")),
 ]
-NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力争|预计")
+# statistics of investment (固定资产投资, 实际使用外资) and targets are not deals
+NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力争|预计|固定资产|实际使用|实际利用|利用外资|直接投资|"
+                      r"非金融类|投资增长|投资同比")
 AGGREGATE = re.compile(r"累计|共|总|合计|总计|历届|前[一二三四五六七八九十\d]+届")
 INTENDED = re.compile(r"意向")
 PLANNED = re.compile(r"将|计划|拟|准备|有望")

@@ -16,7 +16,9 @@ from tradenews.reference import place_by_code
 
 FLOW_WORDS = re.compile(r"进出口|出口|进口|贸易|交易额")
 PARTNER_MARK = re.compile(r"[对与同和跟向自从]$")
-SKIP_CLAUSE = re.compile(r"占|比重|份额|目标|预计|预期|力争|有望|计划|将达|年均|平均|排名|位居|第\d+位")
+SKIP_CLAUSE = re.compile(r"占|比重|份额|目标|预计|预期|力争|有望|计划|将达|年均|平均|排名|位居|第\d+位|"
+                         r"^(?:而|比|较)?(?:去年|上年)同期")  # '去年同期为10亿元' is the baseline, not the figure
+CHANGE_BEFORE = re.compile(r"(?:增加|增长|减少|下降|多|少)了?$")  # '增加2亿元' is a change, not a value
 PAIR_FOLLOW = re.compile(r"^(?:两国)?(?:双边)?(?:贸易|经贸|进出口)")
 HOME = re.compile(r"我省|本省|全省|该省|我区|全区|本区|我市|全市")
 NATION = re.compile(r"我国|全国|中国")
@@ -134,7 +136,8 @@ def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]
             kw = None
             for m in FLOW_WORDS.finditer(text):
                 kw = m
-            money = [m for m in sent.money if clause.start <= m.start < clause.end]
+            money = [m for m in sent.money if clause.start <= m.start < clause.end
+                     and not CHANGE_BEFORE.search(doc.text[clause.start:m.start])]
             qty = [q for q in find_quantities(text, QTY_UNITS, clause.start)] if kw else []
             growth = [g for g in sent.growth if clause.start <= g.start < clause.end]
             # enumerations 'PLACE(AMOUNT)': each place reports the same kind of flow
