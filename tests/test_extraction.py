@@ -234,3 +234,14 @@ def test_baselines_changes_and_investment_statistics_are_not_figures():
     text = "今年1-5月,黑龙江省对俄出口12亿元,去年同期为10亿元,比去年同期增加2亿元。"
     assert [f[5] for f in flows(text, published="2024-06-20", publisher="黑龙江日报")] == [1200000000]
     assert deals("今年前三季度,全省完成固定资产投资1200亿元,实际使用外资15亿美元。", publisher="江西日报") == []
+
+
+def test_partner_lists_with_respectively_and_pairs_named_before_the_figure():
+    text = "2023年吉林省对俄罗斯进出口190.2亿元,同比增长31.9%;对日本、韩国进出口分别为155亿元和132亿元。"
+    assert [(p, v) for _, p, _, _, _, v, _, _ in flows(text)] == [("RU", 19020000000), ("JP", 15500000000),
+                                                                  ("KR", 13200000000)]
+    assert flows("去年,某省对南非、尼日利亚出口120亿元。", publisher="湖南日报") == []
+    text = "近年来,江西与俄罗斯经贸往来日益密切,2023年双边贸易额首次突破100亿元。"
+    ex = extract_text(text)
+    (t,) = ex.trade_flows
+    assert (t.reporter_code, t.partner_code, t.value, t.value_qualifier, t.commodity) == ("CN-JX", "RU", 1e10, "over", None)

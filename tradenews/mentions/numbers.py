@@ -5,6 +5,7 @@ mangles words); 万/亿 multipliers, qualifiers (超/近/约/余/多...) and cur
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ MULT = r"(?:[百千]?(?:万亿|亿|万)|[百千](?=[万亿]))?"
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 # Qualifier words before a figure and after it (spec: exact, over, approx, under, at_least).
 PREFIX_QUALIFIERS = {"超过": "over", "超出": "over", "超": "over", "逾": "over", "高于": "over", "多于": "over",
+                     "突破": "over",
                      "近": "approx", "约": "approx", "大约": "approx", "接近": "approx", "将近": "approx",
                      "不到": "under", "不足": "under", "低于": "under", "少于": "under",
                      "至少": "at_least", "不低于": "at_least", "不少于": "at_least"}
@@ -32,8 +34,12 @@ def parse_number(text: str) -> float:
     """'72.58' -> 72.58, '二十八' -> 28, '1,200' -> 1200, '三点五' -> 3.5."""
     text = text.replace(",", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    return float(cn2an.cn2an(text, "smart"))
+        value = float(text)
+    else:
+        value = float(cn2an.cn2an(text, "smart"))
+    if not math.isfinite(value):  # a run of hundreds of digits is not a figure
+        raise ValueError(f"number too large: {text[:20]}...")
+    return value
 
 
 def apply_multiplier(value: float, mult: str) -> float:
@@ -46,6 +52,8 @@ def apply_multiplier(value: float, mult: str) -> float:
 
 def _round(value: float) -> float:
     # 72.58 * 1e8 is 7257999999.999999 in binary floating point; amounts are whole at this scale.
+    if not math.isfinite(value):
+        raise ValueError("number too large")
     return float(round(value, 2)) if abs(value) < 1e6 else float(round(value))
 
 
@@ -82,10 +90,9 @@ def find_money(text: str, offset: int = 0) -> list[Money]:
         if _is_conversion(text, m.start()):
             continue
         try:
-            value = parse_number(m.group("num"))
+            amount = _round(apply_multiplier(parse_number(m.group("num")), m.group("mult")))
         except (ValueError, KeyError, IndexError):
             continue
-        amount = _round(apply_multiplier(value, m.group("mult")))
         qual = qualifier_of(m.group("pre"), m.group("suf") or m.group("suf0"), m.group("after"))
         start = m.start("pre") if m.group("pre") else m.start("num")
         out.append(Money(offset + start, offset + m.end(), amount, table[m.group("cur")], qual))
@@ -106,12 +113,12 @@ def find_quantities(text: str, units: dict[str, str] | None = None, offset: int 
     out = []
     for m in pattern.finditer(text):
         try:
-            value = apply_multiplier(parse_number(m.group("num")), m.group("mult"))
+            value = _round(apply_multiplier(parse_number(m.group("num")), m.group("mult")))
         except (ValueError, KeyError, IndexError):
             continue
         unit = m.group("unit")
         start = m.start("pre") if m.group("pre") else m.start("num")
-        out.append(Quantity(offset + start, offset + m.end(), _round(value), units[unit],
+        out.append(Quantity(offset + start, offset + m.end(), value, units[unit],
                             qualifier_of(m.group("pre"), m.group("suf") or m.group("suf0"), m.group("after"))))
     return out
 

@@ -25,7 +25,8 @@ NATION = re.compile(r"我国|全国|中国")
 PAIR_BACK = re.compile(r"两国|双边|双方|中外")
 CARRY = re.compile(r"^(?:其中|同期|同时|此外)")
 QTY_UNITS = {"吨": "t", "辆": "vehicles", "标箱": "TEU", "立方米": "m3", "桶": "barrels", "千瓦时": "kWh", "头": "head"}
-COMMODITY_STRIP = re.compile(r"^(?:额|总额|总值|值|量|为|达到?|实现|完成|了|共|累计|约|近|超过?)+|(?:额|总额|总值|量|为|达到?|实现|完成|了|共|累计)+$")
+FILLER = r"额|总额|总值|值|量|为|达到?|实现|完成|了|共|累计|约|近|超过?|首次|首度|再次|已经|已|突破|均|分别|合计|总计"
+COMMODITY_STRIP = re.compile(rf"^(?:{FILLER})+|(?:{FILLER})+$")
 
 
 @dataclass
@@ -98,6 +99,19 @@ def _sides(clause_text: str, clause_start: int, places: list[Place], doc: Docume
     return reporter, partner, False
 
 
+def _listed_partners(text: str, clause_start: int, places: list[Place]) -> list[Place]:
+    """Places listed after 对/与 and joined by 、/和 ('对日本、韩国'), in order."""
+    out: list[Place] = []
+    for p in places:
+        rel = p.start - clause_start
+        before = text[rel - 1:rel] if rel else ""
+        if not out and PARTNER_MARK.search(before):
+            out.append(p)
+        elif out and text[out[-1].end - clause_start:rel] in ("、", "和", "及", "与"):
+            out.append(p)
+    return out
+
+
 def _commodity(clause_text: str, kw_end: int, num_start: int) -> str | None:
     between = COMMODITY_STRIP.sub("", clause_text[kw_end:num_start])
     lead = find_places(between)
@@ -147,6 +161,11 @@ def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]
                     flows.append(_flow(doc, sent, Side(p.code, p.name), state.partner, state.flow, state.period,
                                        m, None, None, "trade.enumeration", clause))
                 continue
+            if not kw and not money:
+                # '江西与俄罗斯经贸往来日益密切': a pair named without a figure, for a later '双边贸易额'
+                named = _sides(text, clause.start, places, doc, -1)
+                if named[0] and named[1] and named[0].code != named[1].code:
+                    last_pair = (named[0], named[1])
             if kw:
                 flow = _flow_of(kw.group(0))
                 reporter, partner, paired = _sides(text, clause.start, places, doc, kw.start())
@@ -189,6 +208,14 @@ def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]
             commodity = None
             if kw and money:
                 commodity = _commodity(text, kw.end(), money[0].start - clause.start)
+            partners = _listed_partners(text, clause.start, places)
+            if len(partners) > 1:
+                # '对日本、韩国进出口分别为155亿元和132亿元': one figure per partner, in order
+                if "分别" in text and len(money) == len(partners):
+                    for p, m in zip(partners, money):
+                        flows.append(_flow(doc, sent, state.reporter, _side(p), state.flow, state.period, m,
+                                           None, None, "trade.respectively", clause))
+                continue  # several partners and one figure: no single partner to report it for
             for m in money[:1]:
                 flows.append(_flow(doc, sent, state.reporter, state.partner, state.flow, state.period, m,
                                    own_growth, commodity, "trade.clause", clause))
