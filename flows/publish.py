@@ -101,6 +101,25 @@ def task_runner(runner: str = "default", address: str | None = None):
     return None
 
 
+def shared_api(runner: str):
+    """Settings for the extraction workers of a non-default runner: the flow's own Prefect API.
+
+    With no PREFECT_API_URL set, the flow talks to an embedded server it started; worker processes
+    (process pool, local Dask cluster) would each start another one of their own (seconds of start-up
+    and hundreds of MB per worker, and their task runs missing from the flow's server). They are
+    pointed at the flow's server instead. With PREFECT_API_URL set, workers inherit it as it is.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if runner == "default" or get_current_settings().api.url:
+        return contextlib.nullcontext()
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        url = str(client.api_url)
+    return temporary_settings({PREFECT_API_URL: url})
+
+
 def batch_size(documents: int, workers: int) -> int:
     """Documents per extraction task: BATCH, or fewer so that every worker gets several batches."""
     return max(1, min(BATCH, math.ceil(documents / (4 * max(workers, 1)))))
@@ -173,7 +192,7 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         stats = CacheStats()
         cache_arg = str(cache_dir) if cache_dir else None
         work: list[pipeline.BatchWork] = []
-        with (extra_runner or contextlib.nullcontext()) as other:
+        with shared_api(runner), (extra_runner or contextlib.nullcontext()) as other:
             if other is None:  # the flow's own task runner, batches of BATCH
                 futures = [extract_batch.submit(docs[i:i + BATCH], cache_arg) for i in range(0, len(docs), BATCH)]
             else:

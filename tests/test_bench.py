@@ -90,8 +90,8 @@ def test_bench_harness_at_tiny_n(tmp_path):
     from tradenews.bench.run import main
 
     results = tmp_path / "results.md"
-    assert main(["--sizes", "6", "--runners", "default", "--work", str(tmp_path / "work"), "--results", str(results),
-                 "--no-warmup", "--profile", "6", "--raw", str(SEED.parent)]) == 0
+    assert main(["--sizes", "6", "--runners", "default,process", "--work", str(tmp_path / "work"),
+                 "--results", str(results), "--no-warmup", "--profile", "6", "--raw", str(SEED.parent)]) == 0
     text = results.read_text(encoding="utf-8")
     assert "## Machine" in text and "cores" in text
     flow = re.search(r"^\| 6 \| flow/default \| ([\d.]+) \| ([\d,]+) \| ([\d,]+) \|", text, re.M)
@@ -105,5 +105,12 @@ def test_bench_harness_at_tiny_n(tmp_path):
     for table in ("documents", "deals", "trade_flows", "events", "evidence"):
         assert (work / "flow-default" / "pkg" / "data" / f"{table}.csv").read_bytes() == \
             (work / "library" / "pkg" / "data" / f"{table}.csv").read_bytes()
-    child = json.loads((work / "flow-default" / "child.json").read_text(encoding="utf-8"))
-    assert child["documents"] == 6 and child["timings"]["total"] > 0
+    for runner in ("default", "process"):
+        child = json.loads((work / f"flow-{runner}" / "child.json").read_text(encoding="utf-8"))
+        assert child["documents"] == 6 and child["timings"]["total"] > 0
+        assert (work / f"flow-{runner}" / "pkg" / "data" / "deals.csv").read_bytes() == \
+            (work / "library" / "pkg" / "data" / "deals.csv").read_bytes()
+    figures = json.loads((tmp_path / "work" / "runs.json").read_text(encoding="utf-8"))
+    process = next(r for r in figures if r["label"] == "flow/process")
+    # the pool's workers report to the flow's embedded Prefect server instead of starting their own
+    assert process["prefect_servers"] == 1 and process["processes"] >= 4

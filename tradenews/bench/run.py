@@ -75,7 +75,8 @@ def _child(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- parent side
 
-def _tree_rss(proc) -> int:
+def _tree_rss(proc, seen: dict[int, str]) -> int:
+    """Resident memory of `proc` and all its descendants; `seen` collects their command lines."""
     import psutil
 
     total = 0
@@ -86,6 +87,8 @@ def _tree_rss(proc) -> int:
     for p in procs:
         try:
             total += p.memory_info().rss
+            if p.pid not in seen:
+                seen[p.pid] = " ".join(p.cmdline())
         except psutil.Error:
             pass
     return total
@@ -94,6 +97,7 @@ def _tree_rss(proc) -> int:
 def measure(cmd: list[str], env: dict, log: Path) -> dict:
     """Run `cmd`; wall time, CPU time of it and its waited-for children, peak RSS (tree sum, sampled)."""
     peak = {"tree": 0}
+    seen: dict[int, str] = {}
     t0 = time.perf_counter()
     with log.open("wb") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(ROOT))
@@ -109,7 +113,7 @@ def measure(cmd: list[str], env: dict, log: Path) -> dict:
             except psutil.Error:
                 return
             while not stop.is_set():
-                peak["tree"] = max(peak["tree"], _tree_rss(p))
+                peak["tree"] = max(peak["tree"], _tree_rss(p, seen))
                 stop.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -124,7 +128,8 @@ def measure(cmd: list[str], env: dict, log: Path) -> dict:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{tail}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
             "peak_tree_mb": peak["tree"] / 2**20 if peak["tree"] else None,
-            "peak_process_mb": usage.ru_maxrss / 1024}
+            "peak_process_mb": usage.ru_maxrss / 1024, "processes": len(seen),
+            "prefect_servers": sum("prefect.server.api.server" in c for c in seen.values())}
 
 
 def run_one(kind: str, runner: str, raw: Path, out: Path, env: dict) -> dict:
@@ -221,14 +226,14 @@ def _row(r: dict) -> str:
             f"{_mb(r['peak_process_mb'])} | {r['cpu_s']:.1f} | {pct(r['overhead_s'])} | "
             f"{pct(t.get('read', 0))} | {pct(t.get('extract', 0))} | {pct(t.get('build', 0))} | "
             f"{pct(validation)} | {pct(t.get('publish', 0) + t.get('reports', 0))} | "
-            f"{rate} | "
+            f"{rate} | {r['processes']} ({r['prefect_servers']}) | "
             f"{r['load_before']:.1f} |")
 
 
 HEADER = ("| N | run | wall s | articles/s | peak RSS MB (tree) | peak RSS MB (largest process) | CPU s | "
           "startup + orchestration s | read s | extraction s | build s | validation s | publishing s | "
-          "extraction articles/s per core | load avg before |\n"
-          "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "extraction articles/s per core | processes (Prefect servers) | load avg before |\n"
+          "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def verdicts(runs: list[dict]) -> list[tuple[str, str, bool | None]]:
@@ -372,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         prof_raw = work / f"n{max(sizes)}" / "raw"
         text, rate = profile_extraction(prof_raw, limit)
         profile = (text, rate, limit)
+    (work / "runs.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
     report = render(info, corpora, runs, profile, started, time.perf_counter() - t_all)
     results = Path(args.results)
     results.parent.mkdir(parents=True, exist_ok=True)
