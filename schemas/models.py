@@ -5,6 +5,7 @@ bounds that depend on another column) are written here, once per table.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -28,47 +29,62 @@ def _column(field: Field, table: Table):
     return pa.Field(**kwargs)
 
 
-def _ordered(a: str, b: str):
+# Columns each row check reads, by check name: the rejected-rows report names them (and their values)
+# instead of every column of the failing row.
+CHECK_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+
+def _row_check(name: str, columns: tuple[str, ...], fn):
     def check(cls, df: pd.DataFrame) -> pd.Series:
-        return df[a].isna() | df[b].isna() | (df[b] >= df[a])
-    check.__name__ = f"{b}_not_before_{a}"
+        return fn(df)
+    check.__name__ = name
+    CHECK_COLUMNS[name] = columns
     return pa.dataframe_check(classmethod(check))
+
+
+def _ordered(a: str, b: str):
+    return _row_check(f"{b}_not_before_{a}", (a, b), lambda df: df[a].isna() | df[b].isna() | (df[b] >= df[a]))
 
 
 def _needs(column: str, when: str):
-    def check(cls, df: pd.DataFrame) -> pd.Series:
-        return df[when].isna() | df[column].notna()
-    check.__name__ = f"{column}_present_when_{when}"
-    return pa.dataframe_check(classmethod(check))
+    return _row_check(f"{column}_present_when_{when}", (when, column), lambda df: df[when].isna() | df[column].notna())
 
 
 def _evidence_span():
-    def check(cls, df: pd.DataFrame) -> pd.Series:
-        return (df["char_end"] > df["char_start"]) & (df["quote"].str.len() == df["char_end"] - df["char_start"])
-    check.__name__ = "quote_matches_span"
-    return pa.dataframe_check(classmethod(check))
+    return _row_check("quote_matches_span", ("char_start", "char_end", "quote"), lambda df: (
+        (df["char_end"] > df["char_start"]) & (df["quote"].str.len() == df["char_end"] - df["char_start"])))
 
 
 def _percent_at_most_100():
-    def check(cls, df: pd.DataFrame) -> pd.Series:
-        return (df["unit"] != "percent") | (df["value"] <= 100)
-    check.__name__ = "percent_at_most_100"
-    return pa.dataframe_check(classmethod(check))
+    return _row_check("percent_at_most_100", ("unit", "value"),
+                      lambda df: (df["unit"] != "percent") | (df["value"] <= 100))
 
 
 def _value_or_quantity():
-    def check(cls, df: pd.DataFrame) -> pd.Series:
-        return df["value"].notna() | df["quantity"].notna()
-    check.__name__ = "value_or_quantity_present"
-    return pa.dataframe_check(classmethod(check))
+    return _row_check("value_or_quantity_present", ("value", "quantity"),
+                      lambda df: df["value"].notna() | df["quantity"].notna())
+
+
+def _finite(table: Table):
+    """inf passes `>= 0`; no published figure is infinite (or NaN where a number is expected)."""
+    columns = tuple(f.name for f in table.fields if f.type == "number")
+
+    def fn(df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for c in columns:
+            values = df[c].astype("Float64")
+            ok &= (values.isna() | np.isfinite(values.fillna(0).to_numpy(dtype=float))).astype(bool)
+        return ok
+    return _row_check(f"{table.name}_numbers_finite", columns, fn)
 
 
 ROW_CHECKS = {
     "events": [_ordered("start_date", "end_date"), _evidence_span()],
-    "deals": [_needs("currency", "amount"), _needs("amount_qualifier", "amount"), _evidence_span()],
+    "deals": [_needs("currency", "amount"), _needs("amount_qualifier", "amount"), _finite(DEALS), _evidence_span()],
     "trade_flows": [_ordered("period_start", "period_end"), _needs("currency", "value"), _value_or_quantity(),
-                    _needs("quantity_unit", "quantity"), _evidence_span()],
-    "indicators": [_ordered("period_start", "period_end"), _percent_at_most_100(), _evidence_span()],
+                    _needs("quantity_unit", "quantity"), _finite(TRADE_FLOWS), _evidence_span()],
+    "indicators": [_ordered("period_start", "period_end"), _percent_at_most_100(), _finite(INDICATORS),
+                   _evidence_span()],
     "evidence": [_evidence_span()],
 }
 

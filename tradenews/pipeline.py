@@ -16,7 +16,7 @@ import pandas as pd
 
 from tradenews.cache import CacheStats, ExtractionCache
 from tradenews.ingest.document import build_document
-from tradenews.ingest.read import RejectedInput, list_inputs, read_source
+from tradenews.ingest.read import SIDECAR_SUFFIX, RejectedInput, list_inputs, read_source, relative_name
 from tradenews.model import Extraction, SourceFile
 from tradenews.publish.package import PublishResult, package_lock, publish
 from tradenews.records.extract import extract_document
@@ -65,10 +65,12 @@ def read_inputs(raw_dir: Path, paths: list[Path] | None = None) -> ReadResult:
     """Read every text file; each ends up as a source or as a rejected document with its reason."""
     result = ReadResult()
     texts, orphans = list_inputs(raw_dir)
-    for orphan in orphans:
-        result.warnings.append(f"{orphan.relative_to(raw_dir).as_posix()}: sidecar with no text file beside it; ignored")
+    for orphan in orphans:  # an input file too: reported, never silently skipped
+        stem = orphan.name[: -len(SIDECAR_SUFFIX)]
+        result.rejected.append({"path": relative_name(raw_dir, orphan),
+                                "reason": f"sidecar with no text file beside it (no {stem}.txt); ignored"})
     for path in (paths if paths is not None else texts):
-        rel = path.relative_to(raw_dir).as_posix()
+        rel = relative_name(raw_dir, path)
         try:
             src = read_source(raw_dir, path)
         except RejectedInput as exc:

@@ -5,6 +5,7 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -14,12 +15,28 @@ from tradenews.model import SourceFile
 
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_KEYS = ("url", "publisher", "published_date", "title")
+# A news article is a few kB (the longest of the dev corpus is 11 kB); extraction costs about 5 s and
+# 100 MB of memory per MB of text, so a file above this is refused unread rather than stalling the run.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_SIDECAR_BYTES = 64 * 1024
 # Magic numbers of files that are commonly dropped into a text folder by mistake.
 BINARY_MAGIC = {b"%PDF": "a PDF file", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
-                b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP/Office file", b"\x7fELF": "an executable"}
+                b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP/Office file", b"\x7fELF": "an executable",
+                b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive", b"Rar!": "a RAR archive",
+                b"\xd0\xcf\x11\xe0": "an old Word/Excel file", b"SQLite format 3\x00": "an SQLite database",
+                b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image", b"RIFF": "a RIFF (WebP/WAV/AVI) file"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Encodings a Chinese news page comes in, tried in this order when UTF-8 fails.
 CANDIDATE_ENCODINGS = ("gb18030", "big5", "utf_16")
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"))
+INVALID = " (invalid bytes replaced)"
+# Characters of real text: CJK, ASCII, whitespace, CJK and general punctuation, full-width forms.
+PLAUSIBLE = re.compile(r"[\u3400-\u9fff\x20-\x7e\s\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0-\u00ff]")
+BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+# Control characters other than whitespace, private-use characters and U+FFFD: the marks of binary data.
+GARBAGE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ue000-\uf8ff\ufffd]")
+MAX_GARBAGE = 0.05
 
 
 class RejectedInput(Exception):
@@ -31,36 +48,142 @@ def sha256_hex(data: bytes) -> str:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name). Raises RejectedInput for empty or binary content."""
+    """Return (text, encoding name). Raises RejectedInput for empty, whitespace-only or binary content.
+
+    UTF-8 (with or without BOM), UTF-16 (with or without BOM), GB18030/GBK and Big5 are decoded whole;
+    a file whose lines come in several encodings is decoded line by line; bytes that decode in no
+    candidate are replaced with U+FFFD and the encoding name says so (the caller records a warning).
+    """
     if not data.strip():
         raise RejectedInput("empty file" if not data else "file holds only whitespace")
     for magic, what in BINARY_MAGIC.items():
         if data.startswith(magic):
             raise RejectedInput(f"binary content ({what}), not text")
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    text, encoding = _decode(data)
+    visible = BLANK.sub("", text)
+    if not visible:
+        raise RejectedInput("file holds only whitespace")
+    garbage = len(GARBAGE.findall(visible))
+    if garbage > MAX_GARBAGE * len(visible):
+        raise RejectedInput(f"binary or undecodable content ({garbage / len(visible):.0%} of the characters are "
+                            f"control or replacement characters as {encoding}), not text")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for bom, codec, name in BOMS:
         if data.startswith(bom):
-            return data.decode(name), name
+            body = data[len(bom):]
+            if codec == "utf-8-sig":
+                text, enc = _decode_8bit(body)
+                return text, enc.replace("utf-8", "utf-8-sig", 1)
+            try:
+                return body.decode(codec), name
+            except UnicodeDecodeError:
+                return body.decode(codec, errors="replace"), name + INVALID
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096] and not _looks_utf16(data):
-        raise RejectedInput("binary content (NUL bytes), not text")
-    best = from_bytes(data, cp_isolation=list(CANDIDATE_ENCODINGS)).best()
-    if best is not None:
-        return str(best), best.encoding
-    for name in CANDIDATE_ENCODINGS:
+    if b"\x00" in data[:4096]:  # UTF-16 without a byte-order mark (its ASCII and newlines hold NULs), or binary
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise RejectedInput("binary content (NUL bytes), not text")
+        return utf16
+    return _decode_8bit(data)
+
+
+def _decode_8bit(data: bytes) -> tuple[str, str]:
+    """UTF-8, else one legacy Chinese encoding for the whole file, else line by line."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    if not any(_utf8_chinese(line) for line in lines):  # one legacy encoding for the whole file
+        best = from_bytes(data, cp_isolation=list(CANDIDATE_ENCODINGS)).best()
+        if best is not None and best.encoding not in ("utf_16", "utf_16_le", "utf_16_be"):
+            return str(best), best.encoding
+        for name in ("gb18030", "big5"):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                continue
+    # UTF-8 with stray bytes, or lines in several encodings (text pasted from pages in different encodings)
+    used: list[str] = []
+    out = []
+    for line in lines:
+        text, name = _decode_line(line)
+        out.append(text)
+        if name not in used:
+            used.append(name)
+    replaced = "utf-8?" in used
+    names = [n.rstrip("?") for n in used]
+    names = list(dict.fromkeys(names))
+    label = names[0] if len(names) == 1 else "mixed: " + "+".join(names)
+    return "\n".join(out), label + (INVALID if replaced else "")
+
+
+def _utf8_chinese(line: bytes) -> bool:
+    try:
+        return bool(CJK.search(line.decode("utf-8")))
+    except UnicodeDecodeError:
+        return False
+
+
+def _decode_line(line: bytes) -> tuple[str, str]:
+    """One line: UTF-8; UTF-8 with a few stray bytes; GB18030; Big5; else UTF-8 with replacements."""
+    try:
+        return line.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lossy = line.decode("utf-8", errors="replace")
+    if lossy.count("\ufffd") * 10 <= len(CJK.findall(lossy)):
+        return lossy, "utf-8?"
+    try:
+        gb = line.decode("gb18030")
+    except UnicodeDecodeError:
+        gb = None
+    if gb is not None and _mostly_gb2312(gb):
+        return gb, "gb18030"
+    try:
+        return line.decode("big5"), "big5"
+    except UnicodeDecodeError:
+        pass
+    if gb is not None:
+        return gb, "gb18030"
+    return lossy, "utf-8?"
+
+
+def _mostly_gb2312(text: str) -> bool:
+    """Simplified Chinese read as GB18030 stays inside GB2312; Big5 bytes read as GB18030 do not."""
+    cjk = CJK.findall(text)
+    if not cjk:
+        return True
+    common = 0
+    for ch in cjk:
         try:
-            return data.decode(name), name
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.9 * len(cjk)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 with no byte-order mark: the byte order whose decoding reads as text."""
+    if len(data) % 2:
+        return None
+    best = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-    # Mixed encodings: keep what decodes, mark the rest; the caller records the warning.
-    return data.decode("utf-8", errors="replace"), "utf-8 (invalid bytes replaced)"
-
-
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:4096]
-    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+        score = len(PLAUSIBLE.findall(text)) / max(len(text), 1)
+        if score >= 0.95 and (best is None or score > best[0]):
+            best = (score, text, codec)
+    return (best[1], best[2]) if best else None
 
 
 def read_sidecar(path: Path) -> tuple[dict, list[str]]:
@@ -69,8 +192,14 @@ def read_sidecar(path: Path) -> tuple[dict, list[str]]:
     if not path.exists():
         return {}, warnings
     try:
+        if path.stat().st_size > MAX_SIDECAR_BYTES:
+            return {}, [f"{path.name}: sidecar is larger than {MAX_SIDECAR_BYTES // 1024} kB; metadata ignored"]
         meta = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        return {}, [f"{path.name}: cannot read the sidecar ({exc.strerror or exc}); metadata ignored"]
+    except UnicodeDecodeError:
+        return {}, [f"{path.name}: sidecar is not UTF-8 text; metadata ignored"]
+    except (ValueError, RecursionError) as exc:  # json.JSONDecodeError is a ValueError
         return {}, [f"{path.name}: sidecar is not valid JSON ({exc}); metadata ignored"]
     if not isinstance(meta, dict):
         return {}, [f"{path.name}: sidecar is not a JSON object; metadata ignored"]
@@ -85,28 +214,50 @@ def read_sidecar(path: Path) -> tuple[dict, list[str]]:
     raw_date = clean["published_date"]
     if raw_date is not None:
         try:
-            clean["published_date"] = dt.date.fromisoformat(str(raw_date)[:10])
+            if not isinstance(raw_date, str):
+                raise ValueError
+            clean["published_date"] = dt.date.fromisoformat(raw_date[:10])
         except ValueError:
             warnings.append(f"{path.name}: published_date {raw_date!r} is not a YYYY-MM-DD date; ignored")
             clean["published_date"] = None
+        else:
+            if clean["published_date"] > dt.date.today() + dt.timedelta(days=1):
+                warnings.append(f"{path.name}: published_date {raw_date!r} is in the future; ignored")
+                clean["published_date"] = None
     return clean, warnings
 
 
 def read_source(raw_dir: Path, path: Path) -> SourceFile:
     """Read one text file under raw_dir. Raises RejectedInput with the reason."""
-    data = path.read_bytes()
+    with path.open("rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = max(path.stat().st_size, len(data))
+        raise RejectedInput(f"file is {size / 1e6:.1f} MB, above the {MAX_FILE_BYTES // 2**20} MB limit for one "
+                            "article: split it into articles")
     text, encoding = decode_bytes(data)
     if not CJK.search(text):
         raise RejectedInput("no Chinese text in the file")
     meta, warnings = read_sidecar(sidecar_path(path))
     if "invalid bytes" in encoding:
-        warnings.append(f"{path.name}: undecodable bytes replaced with U+FFFD")
-    rel = path.relative_to(raw_dir).as_posix()
+        warnings.append(f"{path.name}: undecodable bytes replaced with U+FFFD ({encoding})")
+    if encoding.startswith("mixed"):
+        warnings.append(f"{path.name}: lines in several encodings, decoded line by line ({encoding})")
+    rel = relative_name(raw_dir, path)
+    if rel != path.relative_to(raw_dir).as_posix():
+        warnings.append(f"{rel}: file name is not valid UTF-8; recorded with its bytes escaped")
     return SourceFile(rel, sha256_hex(data), encoding, text, meta, tuple(warnings))
 
 
+def relative_name(raw_dir: Path, path: Path) -> str:
+    """Path relative to raw_dir, '/'-separated; bytes of a name that is not UTF-8 are written as \\xNN."""
+    rel = path.relative_to(raw_dir).as_posix()
+    return os.fsencode(rel).decode("utf-8", errors="backslashreplace")
+
+
 def sidecar_path(text_path: Path) -> Path:
-    return text_path.with_name(text_path.name[: -len(text_path.suffix)] + SIDECAR_SUFFIX)
+    stem = text_path.name[: -len(text_path.suffix)] if text_path.suffix else text_path.name
+    return text_path.with_name(stem + SIDECAR_SUFFIX)
 
 
 def list_inputs(raw_dir: Path) -> tuple[list[Path], list[Path]]:

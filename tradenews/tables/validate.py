@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from schemas.fields import TABLE_BY_NAME, TABLES
-from schemas.models import MODELS
+from schemas.models import CHECK_COLUMNS, MODELS
 
 REJECT_COLUMNS = ["table", "record_id", "doc_id", "column", "check", "failure_case"]
 FACT_TABLES = ("events", "deals", "trade_flows", "indicators")
@@ -39,10 +39,18 @@ def schema_check(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]
         # a failure with no row (a missing column, a wrong dtype) is a bug in the pipeline itself
         raise RuntimeError(f"table {table} does not match its schema:\n{cases[cases['index'].isna()]}")
     rejected = []
+    seen: set[tuple] = set()
     for _, c in cases.iterrows():
         row = df.loc[c["index"]]
+        check, column, case = str(c["check"]), c["column"], str(c["failure_case"])
+        if check in CHECK_COLUMNS:  # a row check: one line naming the columns it reads, not one per column
+            if (c["index"], check) in seen:
+                continue
+            seen.add((c["index"], check))
+            column = ",".join(CHECK_COLUMNS[check])
+            case = "; ".join(f"{col}={row[col]}" for col in CHECK_COLUMNS[check])
         rejected.append({"table": table, "record_id": _row_id(table, row), "doc_id": row.get("doc_id"),
-                         "column": c["column"], "check": str(c["check"]), "failure_case": str(c["failure_case"])})
+                         "column": column, "check": check, "failure_case": case})
     keep = ~df.index.isin(set(bad_index))
     return df[keep].reset_index(drop=True), rejected
 

@@ -1,0 +1,69 @@
+"""Shared helpers of the reliability tests (bad input, faults, property tests).
+
+The hypothesis profile "tradenews" bounds the number of examples so CI stays fast; set
+HYPOTHESIS_PROFILE=thorough for a longer local search.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("tradenews", max_examples=60, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=2000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tradenews"))
+
+PROVINCES = ("江西", "湖南", "四川", "广西", "吉林", "云南", "河南", "山东")
+COUNTRIES = ("俄罗斯", "南非", "德国", "法国", "巴西", "越南", "泰国")
+
+
+def short_article(i: int) -> str:
+    """A short, distinct article with a trade flow and a deal (the figures differ with i)."""
+    prov, country = PROVINCES[i % len(PROVINCES)], COUNTRIES[(i // len(PROVINCES)) % len(COUNTRIES)]
+    return (f"{prov}日报讯 2023年，{prov}省对{country}进出口总额{10 + i}.5亿元，同比增长{5 + i % 40}%。\n"
+            f"在第六届中国国际进口博览会上，{prov}交易团与{country}企业签约采购项目，金额{100 + i}0万美元。\n")
+
+
+def files(pkg: Path) -> dict[str, str]:
+    """Every file of a package folder with its SHA-256: equal dicts mean byte-identical packages."""
+    return {p.relative_to(pkg).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(pkg.rglob("*")) if p.is_file()}
+
+
+def version(pkg: Path) -> str | None:
+    try:
+        return json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def rejected_documents(reports: Path) -> dict[str, str]:
+    with (reports / "rejected-documents.csv").open(encoding="utf-8", newline="") as fh:
+        return {row["path"]: row["reason"] for row in csv.DictReader(fh)}
+
+
+def documents_paths(pkg: Path) -> list[str]:
+    """Every source path of the documents table (a document of identical files has several)."""
+    with (pkg / "data" / "documents.csv").open(encoding="utf-8", newline="") as fh:
+        return [p for row in csv.DictReader(fh) for p in row["source_paths"].split("|")]
+
+
+def input_files(raw: Path) -> list[str]:
+    """Every file a user put into the raw folder, as the pipeline names them: texts and sidecars that have
+    no text (a sidecar beside its text belongs to that text's document; hidden files are not inputs)."""
+    found = [p for p in raw.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    texts = {p.with_suffix("") for p in found if not p.name.endswith(".meta.json")}
+    inputs = [p for p in found if not p.name.endswith(".meta.json") or Path(str(p)[:-10]) not in texts]
+    return sorted(os.fsencode(p.relative_to(raw).as_posix()).decode("utf-8", errors="backslashreplace")
+                  for p in inputs)
+
+
+def leftovers(out: Path) -> list[Path]:
+    """Staging folders a publish left beside the package (none once a run has finished)."""
+    return sorted(out.parent.glob(f".{out.name}.tmp-*")) + sorted(out.parent.glob(f".{out.name}.old-*"))
