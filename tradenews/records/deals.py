@@ -115,7 +115,9 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
             and re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,14}", segment[len(b_side[0].name):]):
         # '德国瓦克化学': a company the gazetteers do not know, written with its country
         b_side = [Party(segment[len(b_side[0].name):], b_side[0].country, "company")]
-    if not b_side:
+    at = clause.start + m.start()
+    inside_name = any(a <= at <= b or a == at + 1 for a, b in sent.excluded)
+    if not b_side and not inside_name:  # '第四届中俄博览会和哈洽会共签署': 和 joins two names, not two parties
         raw = re.sub(r"^(?:参加论坛的|参会的|有关|相关)", "", text[m.end(): limit - clause.start])
         raw = re.split(r"就|在|于|达成|签", raw)[0]
         if 2 <= len(raw) <= 16:

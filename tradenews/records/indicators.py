@@ -81,8 +81,13 @@ def extract_indicators(doc: Document, sents: list[Sentence]) -> list[Indicator]:
                 value = parse_number(m.group("num"))
             except (ValueError, KeyError, IndexError):
                 continue
-            subject = _subject(sent, sent.start + m.start(), doc) or m.group("what")
-            what = re.sub(r"^(?:的|其|集团|公司)", "", m.group("what"))
+            share_at = sent.start + m.end("what")
+            subject = _subject(sent, share_at, doc)
+            if not subject:
+                continue
+            # what the share is of: the words between the subject and 占 ('集团食盐出口量占…')
+            named = [o.end for o in sent.orgs if o.end <= share_at] + [p.end for p in sent.places if p.end <= share_at]
+            what = re.sub(r"^(?:的|其|集团|公司|省|市)", "", sent.doc.text[max(named, default=share_at):share_at])
             metric = (_slug(what) + "_share_pct") if what else "share_pct"
             out.append(Indicator(subject, metric, value, "percent", doc.doc_id,
                                  [sent.evidence("indicator.share", sent.start + m.start(), sent.start + m.end())],
