@@ -67,7 +67,7 @@ def read_csv(path: Path, table: Table) -> pd.DataFrame:
     data = {}
     for f in table.fields:
         col = raw[f.name] if f.name in raw else pd.Series([""] * len(raw))
-        values = [None if v == "" else v for v in col]
+        values = [None if v == "" else v for v in col.tolist()]  # tolist(): iterating the Series is 3x slower
         if f.type == "integer":
             values = [None if v is None else int(v) for v in values]
         elif f.type == "number":
