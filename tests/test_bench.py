@@ -114,3 +114,13 @@ def test_bench_harness_at_tiny_n(tmp_path):
     process = next(r for r in figures if r["label"] == "flow/process")
     # the pool's workers report to the flow's embedded Prefect server instead of starting their own
     assert process["prefect_servers"] == 1 and process["processes"] >= 4
+
+
+def test_cli_bench_hands_its_options_to_the_harness(capsys):
+    from tradenews.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["bench", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "tradenews bench" in out and "--sizes" in out and "--runners" in out

@@ -65,13 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from tradenews.bench.run import main as bench_main  # the harness runs the flow in child processes
 
-    argv = ["--sizes", args.sizes, "--runners", args.runners, "--seed", str(args.seed), "--raw", args.raw,
-            "--results", args.results]
-    if args.work:
-        argv += ["--work", args.work]
-    if args.no_library:
-        argv.append("--no-library")
-    return bench_main(argv)
+    return bench_main(args.bench_args)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -88,6 +82,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its options (and --help) belong to the harness
+        return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
     parser = argparse.ArgumentParser(prog="tradenews", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the publish-dataset flow on a folder of texts")
@@ -104,15 +101,10 @@ def main(argv: list[str] | None = None) -> int:
                      help="Dask scheduler address (tcp://host:8786) for --runner dask; without it a local "
                           "two-worker cluster is started")
     run.set_defaults(func=cmd_run)
-    bench = sub.add_parser("bench", help="benchmark the flow on generated corpora of N articles; "
-                                         "writes benchmarks/results.md")
-    bench.add_argument("--sizes", default="100,1000,10000", help="corpus sizes, comma-separated")
-    bench.add_argument("--runners", default="default,process", help="flow runners to time, comma-separated")
-    bench.add_argument("--seed", type=int, default=0, help="generator seed")
-    bench.add_argument("--raw", default="raw", help="real texts to mix into every corpus")
-    bench.add_argument("--results", default="benchmarks/results.md", help="where the figures are written")
-    bench.add_argument("--work", default=None, help="working folder for corpora and packages (default: a temp dir)")
-    bench.add_argument("--no-library", action="store_true", help="skip the pure-library (no Prefect) runs")
+    bench = sub.add_parser("bench", add_help=False,
+                           help="benchmark the flow on generated corpora of 100, 1,000 and 10,000 articles; writes "
+                                "benchmarks/results.md (options: tradenews bench --help)")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=cmd_bench)
     srv = sub.add_parser("serve", help="serve the publish-dataset/scheduled deployment from this process "
                                        "(schedule and parameters from prefect.yaml; needs a Prefect server)")
