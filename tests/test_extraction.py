@@ -245,3 +245,25 @@ def test_partner_lists_with_respectively_and_pairs_named_before_the_figure():
     ex = extract_text(text)
     (t,) = ex.trade_flows
     assert (t.reporter_code, t.partner_code, t.value, t.value_qualifier, t.commodity) == ("CN-JX", "RU", 1e10, "over", None)
+
+
+def test_an_extractor_failure_keeps_the_document_and_is_reported(monkeypatch, tmp_path):
+    import tradenews.pipeline as pipeline
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("2023年,江西对俄罗斯进出口总额72.58亿元,增长28%。", encoding="utf-8")
+    (tmp_path / "raw" / "b.txt").write_text("2023年,吉林对俄罗斯进出口总额100亿元,增长5%。", encoding="utf-8")
+    real = pipeline.extract_document
+
+    def flaky(doc):
+        if doc.source_path == "b.txt":
+            raise RuntimeError("boom")
+        return real(doc)
+
+    monkeypatch.setattr(pipeline, "extract_document", flaky)
+    read = pipeline.read_inputs(tmp_path / "raw")
+    extractions = [pipeline.extract_source(src, paths) for src, paths in pipeline.group_duplicates(read.sources)]
+    frames, rejected = pipeline.build_and_validate(extractions)
+    assert len(frames["documents"]) == 2 and len(frames["trade_flows"]) == 1
+    failure = rejected[rejected["check"] == "extraction"].iloc[0]
+    assert "boom" in failure["failure_case"] and failure["table"] == "documents"

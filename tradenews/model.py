@@ -212,3 +212,4 @@ class Extraction:
     deals: list[Deal] = field(default_factory=list)
     trade_flows: list[TradeFlow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    error: str | None = None  # set when reading facts from the document failed (the document still counts)

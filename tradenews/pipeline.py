@@ -21,7 +21,7 @@ from tradenews.model import Extraction, SourceFile
 from tradenews.publish.package import PublishResult, package_lock, publish
 from tradenews.records.extract import extract_document
 from tradenews.tables.build import build_tables
-from tradenews.tables.validate import validate_tables
+from tradenews.tables.validate import REJECT_COLUMNS, validate_tables
 from tradenews.version import extractor_version
 
 
@@ -99,12 +99,24 @@ def extract_source(src: SourceFile, paths: tuple[str, ...] = ()) -> Extraction:
     doc = build_document(src)
     if paths:
         doc.source_path, doc.source_paths = paths[0], paths
-    return extract_document(doc)
+    try:
+        return extract_document(doc)
+    except Exception as exc:  # noqa: BLE001 - one odd article never stops the others
+        return Extraction(doc, error=f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def extraction_failures(extractions: list[Extraction]) -> pd.DataFrame:
+    """Documents whose facts could not be read, as rows of the rejected-rows report."""
+    rows = [{"table": "documents", "record_id": ex.document.doc_id, "doc_id": ex.document.doc_id,
+             "column": None, "check": "extraction", "failure_case": ex.error}
+            for ex in extractions if ex.error]
+    return pd.DataFrame(rows, columns=REJECT_COLUMNS)
 
 
 def build_and_validate(extractions: list[Extraction]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     frames = build_tables(extractions, extractor_version())
-    return validate_tables(frames)
+    frames, rejected = validate_tables(frames)
+    return frames, _with_failures(rejected, extractions)
 
 
 def build_and_validate_timed(extractions: list[Extraction], timings: Timings
@@ -113,7 +125,13 @@ def build_and_validate_timed(extractions: list[Extraction], timings: Timings
     with timings.stage("build"):
         frames = build_tables(extractions, extractor_version())
     with timings.stage("validate"):
-        return validate_tables(frames)
+        frames, rejected = validate_tables(frames)
+        return frames, _with_failures(rejected, extractions)
+
+
+def _with_failures(rejected: pd.DataFrame, extractions: list[Extraction]) -> pd.DataFrame:
+    failures = extraction_failures(extractions)
+    return pd.concat([failures, rejected], ignore_index=True) if len(failures) else rejected
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -173,7 +191,7 @@ def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: Extra
             stats.cached.append(ex.document.source_path)
         else:
             ex = extract_source(src, paths)
-            if cache is not None:
+            if cache is not None and ex.error is None:  # a failure is retried on the next run
                 cache.put(src, ex)
             stats.extracted.append(ex.document.source_path)
         extractions.append(ex)
