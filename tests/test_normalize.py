@@ -39,3 +39,11 @@ def test_boilerplate_and_articles():
     kinds = [b.kind for b in blocks]
     assert kinds[0] == "boilerplate" and kinds[-1] == "boilerplate"
     assert {b.article_no for b in blocks if b.kind == "body"} == {0, 1}
+
+
+def test_related_article_titles_are_boilerplate():
+    text, _, _ = normalize_text(
+        "某省对俄贸易持续增长。今年前5个月进出口总额达到120亿元,同比增长10%,这是记者从省商务厅获悉的。\n"
+        "相关新闻:\n某市对东盟出口增长30%达50亿元\n第三届某博览会签约项目100个\n")
+    kinds = [b.kind for b in split_blocks(text)]
+    assert kinds == ["body", "boilerplate", "boilerplate", "boilerplate"]

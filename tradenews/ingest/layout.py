@@ -19,6 +19,7 @@ BOILERPLATE = re.compile(
     r"^\(.{1,20}\)$|\((新华社|中新社|记者[^)]*|[^)]{0,10}摄)\)\s*$"
 )
 ADVERT = re.compile(r"广告")
+RELATED = re.compile(r"相关(?:新闻|阅读|文章|报道|链接)|延伸阅读|推荐阅读|热点推荐|热门推荐|猜你喜欢|更多新闻|往期回顾|热门文章")
 BYLINE = re.compile(r"记者|本报|通讯员|特派|特约|作者|^[\u4e00-\u9fff]{2,4}$|^——|综述|述评|侧记|纪实")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -62,6 +63,15 @@ def split_blocks(text: str) -> list[Block]:
             while j >= 0 and kinds[j] == "heading" and not BYLINE.search(text[spans[j][0]:spans[j][1]]):
                 kinds[j] = "boilerplate"
                 j -= 1
+    # Under '相关新闻:' or '推荐阅读' come other articles' titles, up to the next paragraph of text.
+    listing = False
+    for i, (s, e) in enumerate(spans):
+        if RELATED.search(text[s:e]) and len(text[s:e]) <= BOILERPLATE_MAX:
+            kinds[i], listing = "boilerplate", True
+        elif listing and kinds[i] != "body":
+            kinds[i] = "boilerplate"
+        else:
+            listing = False
     article = [0] * len(spans)
     current, seen_body = 0, False
     i = 0
