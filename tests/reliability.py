@@ -67,3 +67,74 @@ def input_files(raw: Path) -> list[str]:
 def leftovers(out: Path) -> list[Path]:
     """Staging folders a publish left beside the package (none once a run has finished)."""
     return sorted(out.parent.glob(f".{out.name}.tmp-*")) + sorted(out.parent.glob(f".{out.name}.old-*"))
+
+
+# A run in a child process that stops at a named point so a test can SIGKILL it there. The hooks are
+# wrappers set up by this program only; the library has no fault-injection code.
+# FAULT_POINT: where; FAULT_MARKER: file written on arrival; FAULT_MODE: "pause" (wait there to be killed)
+# or "go" (carry on: the kill lands a few milliseconds into the operation); FAULT_GO: a file that lets a
+# paused run go on. argv: run RAW OUT REPORTS (the plain pipeline) or cli ARGS... (the Prefect CLI).
+CHILD = r'''
+import os, sys, time
+from pathlib import Path
+sys.path.insert(0, os.environ["TRADENEWS_ROOT"])
+point, marker = os.environ.get("FAULT_POINT", ""), Path(os.environ.get("FAULT_MARKER", os.devnull))
+mode, go = os.environ.get("FAULT_MODE", "pause"), os.environ.get("FAULT_GO")
+
+
+def reached():
+    marker.write_text(point)
+    if go:
+        while not os.path.exists(go):
+            time.sleep(0.02)
+    elif mode == "pause":
+        time.sleep(3600)
+
+
+import tradenews.pipeline as pipeline
+import tradenews.publish.package as package
+
+
+def hook(module, name, nth=1, after=False, when=lambda *a: True):
+    real, calls = getattr(module, name), []
+
+    def wrapper(*args, **kwargs):
+        hit = False
+        if when(*args):
+            calls.append(1)
+            hit = len(calls) == nth
+        if hit and not after:
+            reached()
+        result = real(*args, **kwargs)
+        if hit and after:
+            reached()
+        return result
+    setattr(module, name, wrapper)
+
+
+def fallback_swap():
+    package._exchange = lambda a, b: False  # a file system without RENAME_EXCHANGE: two renames
+    out = Path(sys.argv[3]).resolve()
+    hook(os, "rename", after=True, when=lambda src, dst, *a: Path(src) == out)
+
+
+HOOKS = {
+    "": lambda: None,
+    "extract": lambda: hook(pipeline, "extract_source", nth=40),
+    "extract-first": lambda: hook(pipeline, "extract_source"),
+    "validate": lambda: hook(pipeline, "validate_tables"),
+    "write": lambda: hook(package, "write_parquet", nth=3),
+    "check": lambda: hook(package, "check_package"),
+    "fsync": lambda: hook(package, "_fsync_tree"),
+    "exchanged": lambda: hook(package, "_exchange", after=True),
+    "renamed": fallback_swap,
+    "reports": lambda: hook(pipeline, "write_reports"),
+}
+HOOKS[point]()
+if sys.argv[1] == "run":
+    summary = pipeline.run_local(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+    print("version", summary["version"])
+else:
+    from tradenews.cli import main
+    sys.exit(main(sys.argv[2:]))
+'''

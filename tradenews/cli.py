@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+EXIT_FAILED = 1
 EXIT_LOCKED = 3
 
 
@@ -45,14 +47,60 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.publish import publish_dataset  # the CLI is the only library entry that starts a flow
     from tradenews.publish.package import PackageLocked
 
+    before = package_version(args.out)
     try:
         summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
                                   use_cache=not args.no_cache, runner=args.runner, address=args.address)
     except PackageLocked as exc:
         print(f"tradenews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except (OSError, RuntimeError, *api_errors()) as exc:  # disk full, read-only, unreadable, API gone
+        print(f"tradenews: run failed: {describe_failure(exc)}. {package_state(args.out, before)}", file=sys.stderr)
+        return EXIT_FAILED
     print_summary(summary)
     return 0
+
+
+def api_errors() -> tuple[type[BaseException], ...]:
+    """Errors of the HTTP client that talks to the Prefect API (a server that went away)."""
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - httpx comes with prefect
+        return ()
+    return (httpx.HTTPError,)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line saying what went wrong (the traceback is in the flow run's log above)."""
+    if isinstance(exc, api_errors()):
+        from prefect.settings import PREFECT_API_URL
+
+        return (f"lost the Prefect API at {PREFECT_API_URL.value() or '(embedded server)'} ({exc}); "
+                "the flow run's final state was not recorded")
+    if isinstance(exc, OSError):
+        text = exc.strerror or str(exc)
+        if getattr(exc, "filename", None) and str(exc.filename) not in text:
+            text += f": {exc.filename}"
+        return text
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def package_version(out: str | Path) -> str | None:
+    try:
+        return json.loads((Path(out) / "datapackage.json").read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def package_state(out: str | Path, before: str | None) -> str:
+    """What the package folder holds after a failed run (a swap is atomic: the old or the new package)."""
+    after = package_version(out)
+    if after is None:
+        return f"No package at {out}."
+    if after == before:
+        return f"The package at {out} is unchanged (version {after})."
+    return f"The package at {out} was published as version {after} before the failure."
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

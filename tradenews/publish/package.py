@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -90,8 +91,11 @@ def package_lock(out: Path):
             _held[key][1] += 1
             fd = None
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise publish_os_error(exc, Path(out).resolve()) from exc
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -153,12 +157,16 @@ def swap_in(staged: Path, out: Path) -> None:
         os.rename(staged, out)
         return
     if _exchange(staged, out):
-        shutil.rmtree(staged)  # now holds the previous package
+        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous package (recover() drops leftovers)
         return
     old = _staging(out, OLD_PREFIX)
     os.rename(out, old)
-    os.rename(staged, out)  # a kill between the two renames is undone by recover()
-    shutil.rmtree(old)
+    try:
+        os.rename(staged, out)  # a kill between the two renames is undone by recover()
+    except BaseException:
+        os.rename(old, out)  # an error is undone here: the previous package stays published
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _previous(out: Path) -> dict | None:
@@ -213,9 +221,34 @@ def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = Tr
     """Publish `frames` into `out` (under its lock). `rejected` ({path: reason}) lets the changelog say
     why a document disappeared."""
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with package_lock(out):
-        return _publish_locked(frames, out, validate_data, rejected)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with package_lock(out):
+            return _publish_locked(frames, out, validate_data, rejected)
+    except OSError as exc:
+        clear = publish_os_error(exc, out)
+        if clear is exc:
+            raise
+        raise clear from exc
+
+
+# errno -> what the user is told (disk full and read-only folders are the usual ones)
+OS_REASONS = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
+              errno.EROFS: "the folder is on a read-only file system", errno.EACCES: "permission denied",
+              errno.EPERM: "operation not permitted"}
+
+
+def publish_os_error(exc: OSError, out: Path) -> OSError:
+    """The same kind of OSError (same errno and class, so callers can tell transient from permanent ones)
+    with a message that names the package folder, the reason and the file, and says the old package stays."""
+    if getattr(exc, "tradenews_message", False):
+        return exc
+    reason = OS_REASONS.get(exc.errno) or exc.strerror or str(exc)
+    where = f" (at {exc.filename})" if exc.filename else ""
+    message = f"cannot publish {out}: {reason}{where}; the previously published package, if any, is unchanged"
+    err = OSError(exc.errno, message) if exc.errno is not None else OSError(message)
+    err.tradenews_message = True
+    return err
 
 
 def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None) -> PublishResult:
