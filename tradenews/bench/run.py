@@ -26,6 +26,7 @@ charged to N = 100.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import io
@@ -34,11 +35,14 @@ import os
 import platform
 import pstats
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,6 +157,42 @@ def run_one(kind: str, runner: str, raw: Path, out: Path, env: dict) -> dict:
         extract_per_core=(child["documents"] / t["extract_cpu"]) if t.get("extract_cpu") else None,
     )
     return figures
+
+
+@contextlib.contextmanager
+def prefect_server(env: dict, log: Path, timeout: float = 240.0):
+    """A Prefect server of our own on a free loopback port (as a deployment has one running): flow runs
+    then skip starting the embedded server. Stopped (its process group) at the end."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                 "--port", str(port)], env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Prefect server did not start; see {log}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
 
 
 def machine() -> dict:
@@ -282,7 +322,8 @@ def render(info: dict, corpora: dict, runs: list[dict], profile: tuple[str, floa
     lines += [f"- CPU: {info.get('cpu', '?')}, {info.get('cores')} cores, {info.get('memory_gb', '?')} GB memory",
               f"- {info['platform']}, Python {info['python']}; "
               + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
-              f"- commit {info.get('commit') or '?'}, extractor {info['extractor_version']}", ""]
+              f"- commit {info.get('commit') or '?'}, extractor {info['extractor_version']}",
+              f"- Prefect API: {info['prefect_api']}", ""]
     lines += ["## Corpora", "", "| N | generated | real (from raw/) | Traditional | with sidecar | characters per article |",
               "|---:|---:|---:|---:|---:|---:|"]
     for n, c in sorted(corpora.items()):
@@ -330,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-library", action="store_true", help="skip the pure-library (no Prefect) runs")
     ap.add_argument("--no-warmup", action="store_true", help="skip the warm-up run that creates the Prefect database")
     ap.add_argument("--profile", type=int, default=1000, help="articles to profile extraction on (0: no profile)")
+    ap.add_argument("--server", action="store_true",
+                    help="run the flows against a Prefect server started once for the benchmark (as deployments "
+                         "do) instead of each run starting the embedded one")
     # child mode (internal)
     ap.add_argument("--child", choices=("flow", "library"), help=argparse.SUPPRESS)
     ap.add_argument("--runner", default="default", help=argparse.SUPPRESS)
@@ -339,8 +383,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.child:
         return _child(args)
-
-    from tradenews.bench.generate import write_corpus
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     runners = [r.strip() for r in args.runners.split(",") if r.strip()]
@@ -353,9 +395,32 @@ def main(argv: list[str] | None = None) -> int:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env.pop("TRADENEWS_CACHE_DIR", None)
     info = machine()
+    info["prefect_api"] = "a Prefect server started once for the benchmark" if args.server else \
+        "the embedded server each run starts (as `tradenews run` does)"
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     t_all = time.perf_counter()
     print(f"tradenews bench: {info.get('cpu', '?')}, {info['cores']} cores; work folder {work}", flush=True)
+    with contextlib.ExitStack() as stack:
+        if args.server and runners:
+            env.pop("PREFECT_API_URL", None)
+            env["PREFECT_API_URL"] = stack.enter_context(prefect_server(env, work / "prefect-server.log"))
+        corpora, runs, profile = _bench(args, sizes, runners, work, env)
+    (work / "runs.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    report = render(info, corpora, runs, profile, started, time.perf_counter() - t_all)
+    results = Path(args.results)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(report, encoding="utf-8")
+    print()
+    print(report)
+    print(f"tradenews bench: figures written to {results}")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _bench(args, sizes: list[int], runners: list[str], work: Path, env: dict):
+    from tradenews.bench.generate import write_corpus
+
     if not args.no_warmup and runners:
         warm = work / "warmup"
         write_corpus(warm / "raw", 2, args.seed + 1)
@@ -378,17 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         prof_raw = work / f"n{max(sizes)}" / "raw"
         text, rate = profile_extraction(prof_raw, limit)
         profile = (text, rate, limit)
-    (work / "runs.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
-    report = render(info, corpora, runs, profile, started, time.perf_counter() - t_all)
-    results = Path(args.results)
-    results.parent.mkdir(parents=True, exist_ok=True)
-    results.write_text(report, encoding="utf-8")
-    print()
-    print(report)
-    print(f"tradenews bench: figures written to {results}")
-    if not args.work:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return corpora, runs, profile
 
 
 def _summary_line(r: dict) -> str:
