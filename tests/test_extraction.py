@@ -222,7 +222,8 @@ def test_series_short_name_is_not_a_party_and_ministries_are_organizations():
     text = ("6月16日至20日,第八届中国—俄罗斯博览会在哈尔滨举办。本届中俄博览会现场签约项目56个,签约总额达到168亿元人民币。"
             "10月23日,某省人民政府与阿联酋迪拜经济发展部在银川签署经贸合作谅解备忘录。")
     got = deals(text, published="2024-06-20", publisher="黑龙江日报")
-    assert got[0][1] == "黑龙江" and got[0][3:7] == (16800000000, "CNY", "exact", 56)
+    # the expo's own total: the event, not the publishing province, is its side
+    assert got[0][1] == "中俄博览会" and got[0][3:7] == (16800000000, "CNY", "exact", 56)
     assert got[1][1:3] == ("某省人民政府", "迪拜经济发展部")
 
 
@@ -267,3 +268,9 @@ def test_an_extractor_failure_keeps_the_document_and_is_reported(monkeypatch, tm
     assert len(frames["documents"]) == 2 and len(frames["trade_flows"]) == 1
     failure = rejected[rejected["check"] == "extraction"].iloc[0]
     assert "boom" in failure["failure_case"] and failure["table"] == "documents"
+
+
+def test_dateline_is_not_the_event_date():
+    ((name, etype, edition, start, end, city),) = events(
+        "香港11月12日讯 第六届中国国际进口博览会日前在上海落幕。", published="2023-11-12")
+    assert (name, start, end, city) == ("第六届中国国际进口博览会", None, None, "上海")

@@ -37,6 +37,7 @@ INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|�
 MUTUAL = re.compile(r"双方|两地|两国|两省|两市")
 LOCATION_MARK = re.compile(r"[在于赴到对]$")  # where it happens / whom it targets, not who signs
 DEAL_WORD = re.compile(r"采购|投资|成交|购买|订单")
+THIS_EDITION = re.compile(r"本届|此届|该届")
 PROMOTION = re.compile(r"招商|推介")
 PAIR_VERB = re.compile(r"签署|签订|签约|签下|达成|缔结|采购|投资|合作|交流|洽谈|会谈|对接|会见")
 MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备忘录)\D{0,6}?(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)|"
@@ -196,6 +197,12 @@ def _count(text: str) -> tuple[int, str] | None:
     return parse_count(m.group(0)[m.group(0).find(m.group(1) or m.group(3)):])
 
 
+def _event_text(sent: Sentence) -> str:
+    """The longest event or series name the sentence holds."""
+    a, b = max(sent.excluded, key=lambda span: span[1] - span[0])
+    return sent.doc.text[a:b]
+
+
 def _promotion_host(sent: Sentence) -> Party | None:
     """Projects signed at an investment-promotion session ('赣州招商引资专场推介会') are its host place's."""
     for a, b in sent.excluded:
@@ -268,6 +275,9 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             a = before[0]
     if a is None and re.search(r"我省|本省|全省|我区|全区", text):
         a = _home_party(doc)
+    if a is None and THIS_EDITION.search(text) and sent.excluded:
+        # '本届进博会意向成交金额达784.1亿美元': the whole event's total, no single party
+        a, aggregate = Party(_event_text(sent), None, "organization"), True
     if a is None:
         a = _home_party(doc) if aggregate else None
     if a is None:

@@ -159,7 +159,7 @@ def _dates_for(sent: Sentence, name_start: int, year: int, last_date: dt.date | 
     text = sent.text
     start = end = None
     name_clause = sent.clause_of(name_start)
-    dates = [d for d in sent.dates(year) if d.start < name_start
+    dates = [d for d in sent.dates(year) if d.start < name_start and not DATELINE.match(sent.doc.text, d.start)
              and (sent.clause_of(d.start) == name_clause or _time_adverbial(sent, d))]
     if not dates:
         # 'X4月15日在广州开幕', 'X于6月8日举行': a date after the name, in its clause, before the verb
