@@ -178,7 +178,7 @@ def test_prefect_yaml_declares_the_scheduled_deployment():
 
     spec = deployment_spec()
     assert spec.name == "scheduled" and spec.entrypoint == "flows/publish.py:publish_dataset"
-    assert spec.parameters == {"raw": "raw", "out": "datapackage"}
+    assert spec.parameters == {"raw": "raw", "out": "datapackage", "runner": "default", "address": None}
     assert spec.cron and len(spec.cron.split()) == 5 and spec.cron.split()[2:] == ["*", "*", "*"]  # daily
     assert spec.work_pool == "tradenews" and spec.concurrency_limit == 1
     assert (ROOT / spec.entrypoint.split(":")[0]).exists()
