@@ -205,10 +205,12 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
                 stats.merge(batch_stats)
                 work.append(batch_work)
                 logger.info("extracted %d/%d documents", len(extractions), len(docs))
+            futures.clear()  # the extractions are kept once, in `extractions`
         pipeline.extraction_timings(timings, work)
         logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
                     len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))
         frames, rejected_rows, stage_timings = build_and_validate(quote(extractions))
+        extractions.clear()  # only the tables from here on: publishing holds no per-article objects
         for name, seconds in stage_timings.items():
             timings.add(name, seconds)
         result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}))
