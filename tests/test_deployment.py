@@ -232,7 +232,7 @@ def test_tradenews_serve_runs_the_deployment_on_demand(server, tmp_path):
                 pytest.fail(f"tradenews serve did not start:\n{serve.tail()}")
             time.sleep(0.5)
         dep = server.api("/deployments/name/" + DEPLOYMENT)
-        assert dep["parameters"] == {"raw": str(raw), "out": str(out)}
+        assert dep["parameters"] == {"raw": str(raw), "out": str(out), "runner": "default", "address": None}
         _trigger(server, label="served_run_s")  # no --param: the served deployment's own parameters
         assert check_package(out) == []
         summary = json.loads((tmp_path / "reports" / "run-summary.json").read_text(encoding="utf-8"))
