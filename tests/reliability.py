@@ -19,6 +19,11 @@ settings.register_profile("thorough", max_examples=2000, deadline=None, print_bl
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tradenews"))
 
+
+def examples(n: int) -> int:
+    """max_examples for a slow property test: n under the CI profile, proportionally more under others."""
+    return max(1, n * settings.default.max_examples // 60)
+
 PROVINCES = ("江西", "湖南", "四川", "广西", "吉林", "云南", "河南", "山东")
 COUNTRIES = ("俄罗斯", "南非", "德国", "法国", "巴西", "越南", "泰国")
 
