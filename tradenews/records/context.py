@@ -38,7 +38,7 @@ class Sentence:
     article_no: int
     excluded: list[tuple[int, int]] = field(default_factory=list)  # spans no party may come from
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.doc.text[self.start:self.end]
 
