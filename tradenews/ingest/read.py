@@ -66,7 +66,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     garbage = len(GARBAGE.findall(visible))
     if garbage > MAX_GARBAGE * len(visible):
         raise RejectedInput(f"binary or undecodable content ({garbage / len(visible):.0%} of the characters are "
-                            f"control or replacement characters as {encoding}), not text")
+                            "control or replacement characters), not text")
     return text, encoding
 
 
