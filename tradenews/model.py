@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -32,7 +33,7 @@ class Document:
     doc_id: str
     source_path: str
     text: str  # normalized: NFKC, Simplified, layout breaks joined
-    original_offsets: list[int]  # original_offsets[i] = offset in the decoded file of text[i]
+    original_offsets: Sequence[int]  # original_offsets[i] = offset in the decoded file of text[i]
     encoding: str
     script: str  # Hans | Hant
     title: str | None
