@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import gettext
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,16 +56,6 @@ def read_tsv(name: str) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8", newline="") as f:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f, delimiter="\t")]
-
-
-def data_fingerprint() -> str:
-    """Hash of every reference file: part of the extractor version (new data, new extraction)."""
-    h = hashlib.sha256()
-    for path in sorted(DATA.glob("*.tsv")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    h.update(pycountry.__name__.encode())
-    return h.hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
