@@ -78,10 +78,6 @@ def _year_of(m: re.Match, year: int) -> int:
     return year
 
 
-def has_explicit_year(m_text: str) -> bool:
-    return bool(re.match(r"(?:19|20)\d{2}年|今年|去年|上年|前年|本年|当年", m_text))
-
-
 def find_periods(text: str, year: int, offset: int = 0) -> list[Period]:
     """Closed reporting periods; a period without a year takes `year` (context or reference)."""
     found: list[Period] = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.fields import TABLE_BY_NAME, TABLES
+from schemas.fields import TABLES
 from schemas.models import MODELS
 from schemas.tableschema import arrow_schema
 from tradenews.publish.descriptor import PROFILE
@@ -125,7 +125,3 @@ def _check(pkg: Path, frictionless_data: bool) -> list[str]:
                     errors.append(f"{spec.name}.{col}: {len(missing)} values not in {fk.resource}.{ref} "
                                   f"(e.g. {missing.iloc[0]})")
     return errors
-
-
-def table_names() -> list[str]:
-    return list(TABLE_BY_NAME)

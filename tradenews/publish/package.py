@@ -29,7 +29,6 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.fields import TABLES
-from schemas.tableschema import table_schema
 from tradenews.publish.card import render_card
 from tradenews.publish.changelog import CHANGELOG, PackageDiff, diff_packages, render_entry, updated_changelog
 from tradenews.publish.check import check_package
@@ -306,7 +305,3 @@ def _fsync_tree(root: Path) -> None:
         if path.is_file():
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
-
-
-def schemas_descriptor() -> dict:
-    return {spec.name: table_schema(spec) for spec in TABLES}
