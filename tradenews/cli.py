@@ -44,13 +44,22 @@ def print_summary(summary: dict) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from flows.server import local_api
+
+    with local_api() as server:  # a local Prefect server boots while the library is imported
+        return _run(args, server)
+
+
+def _run(args: argparse.Namespace, server) -> int:
     from flows.publish import publish_dataset  # the CLI is the only library entry that starts a flow
+    from flows.server import use_api
     from tradenews.publish.package import PackageLocked
 
     before = package_version(args.out)
     try:
-        summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
-                                  use_cache=not args.no_cache, runner=args.runner, address=args.address)
+        with use_api(server):
+            summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
+                                      use_cache=not args.no_cache, runner=args.runner, address=args.address)
     except PackageLocked as exc:
         print(f"tradenews: {exc}", file=sys.stderr)
         return EXIT_LOCKED

@@ -56,21 +56,30 @@ TARGETS = {"wall_10k_s": 60.0, "rss_gb": 1.5, "linear": 11.0, "orchestration_sha
 def _child(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     raw, out = Path(args.raw_dir), Path(args.out)
-    if args.child == "flow":
-        from flows.publish import publish_dataset
+    if args.child == "flow":  # as `tradenews run` does it: the local Prefect server boots during the imports
+        from flows.server import local_api, use_api
 
-        t_import = time.perf_counter() - t0
-        summary = publish_dataset(raw=str(raw), out=str(out / "pkg"), reports=str(out / "reports"),
-                                  use_cache=False, runner=args.runner)
+        with local_api() as server:
+            from flows.publish import publish_dataset
+
+            t_import = time.perf_counter() - t0
+            with use_api(server):
+                server and server.wait_ready()
+                t_call = time.perf_counter()
+                summary = publish_dataset(raw=str(raw), out=str(out / "pkg"), reports=str(out / "reports"),
+                                          use_cache=False, runner=args.runner)
+                call_s = time.perf_counter() - t_call
     else:
         from tradenews import pipeline
 
         t_import = time.perf_counter() - t0
+        t_call = time.perf_counter()
         summary = pipeline.run_job(raw, out / "pkg", out / "reports", cache_dir=None)
+        call_s = time.perf_counter() - t_call
     import resource
 
     Path(args.json_out).write_text(json.dumps({
-        "import_s": t_import, "inner_s": time.perf_counter() - t0, "timings": summary["timings"],
+        "import_s": t_import, "call_s": call_s, "inner_s": time.perf_counter() - t0, "timings": summary["timings"],
         "documents": summary["documents"], "rows": summary["rows"], "rejected_rows": summary["rejected_rows"],
         "self_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }), encoding="utf-8")
@@ -152,7 +161,11 @@ def run_one(kind: str, runner: str, raw: Path, out: Path, env: dict) -> dict:
         kind=kind, runner=runner if kind == "flow" else "-", documents=child["documents"], rows=child["rows"],
         timings=t, load_before=load_before,
         overhead_s=max(0.0, figures["wall_s"] - stage_s),  # startup + orchestration
-        startup_s=max(0.0, figures["wall_s"] - t.get("total", 0.0)),  # before/after the flow or run_job
+        # startup: the process around the run (interpreter, imports, the local Prefect server booting and
+        # stopping); orchestration: what the run costs beyond its stages (creating the flow run, task runs,
+        # states, moving batches to workers and back)
+        startup_s=max(0.0, figures["wall_s"] - child["call_s"]),
+        orchestration_s=max(0.0, child["call_s"] - stage_s),
         in_flow_orchestration_s=t.get("orchestration", 0.0) if kind == "flow" else 0.0,
         extract_per_core=(child["documents"] / t["extract_cpu"]) if t.get("extract_cpu") else None,
     )
@@ -263,7 +276,7 @@ def _row(r: dict) -> str:
     validation = t.get("validate", 0) + t.get("validate_package", 0)
     rate = "-" if r["extract_per_core"] is None else f"{r['extract_per_core']:,.0f}"
     return (f"| {r['n']:,} | {r['label']} | {wall:.1f} | {r['n'] / wall:,.0f} | {_mb(r['peak_tree_mb'])} | "
-            f"{_mb(r['peak_process_mb'])} | {r['cpu_s']:.1f} | {pct(r['overhead_s'])} | "
+            f"{_mb(r['peak_process_mb'])} | {r['cpu_s']:.1f} | {pct(r['startup_s'])} | {pct(r['orchestration_s'])} | "
             f"{pct(t.get('read', 0))} | {pct(t.get('extract', 0))} | {pct(t.get('build', 0))} | "
             f"{pct(validation)} | {pct(t.get('publish', 0) + t.get('reports', 0))} | "
             f"{rate} | {r['processes']} ({r['prefect_servers']}) | "
@@ -271,9 +284,9 @@ def _row(r: dict) -> str:
 
 
 HEADER = ("| N | run | wall s | articles/s | peak RSS MB (tree) | peak RSS MB (largest process) | CPU s | "
-          "startup + orchestration s | read s | extraction s | build s | validation s | publishing s | "
+          "startup s | orchestration s | read s | extraction s | build s | validation s | publishing s | "
           "extraction articles/s per core | processes (Prefect servers) | load avg before |\n"
-          "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def verdicts(runs: list[dict]) -> list[tuple[str, str, bool | None]]:
@@ -300,10 +313,12 @@ def verdicts(runs: list[dict]) -> list[tuple[str, str, bool | None]]:
                 ratio = mine[b]["wall_s"] / mine[a]["wall_s"]
                 out.append((f"{label}: {b:,} vs {a:,} articles: time ratio <= {TARGETS['linear']:.0f}",
                             f"{ratio:.1f}x", ratio <= TARGETS["linear"]))
-        share = r["overhead_s"] / r["wall_s"]
-        out.append((f"{label}: startup + orchestration < {TARGETS['orchestration_share']:.0%} of the run at {big:,}",
-                    f"{share:.1%} ({r['overhead_s']:.1f} s, of which {r['in_flow_orchestration_s']:.1f} s "
-                    f"inside the flow)", share < TARGETS["orchestration_share"]))
+        share = r["orchestration_s"] / r["wall_s"]
+        out.append((f"{label}: orchestration < {TARGETS['orchestration_share']:.0%} of the run at {big:,}",
+                    f"{share:.1%} ({r['orchestration_s']:.1f} s, of which {r['in_flow_orchestration_s']:.1f} s "
+                    f"inside the flow; startup {r['startup_s']:.1f} s more, {r['startup_s'] / r['wall_s']:.0%}: "
+                    f"together {(r['startup_s'] + r['orchestration_s']) / r['wall_s']:.0%})",
+                    share < TARGETS["orchestration_share"]))
     lib = [r for r in runs if r["kind"] == "library" and r["n"] == big and r["extract_per_core"]]
     if lib:
         rate = lib[0]["extract_per_core"]
@@ -449,8 +464,8 @@ def _bench(args, sizes: list[int], runners: list[str], work: Path, env: dict):
 def _summary_line(r: dict) -> str:
     t = r["timings"]
     return (f"tradenews bench: N={r['n']:,} {r['label']}: wall {r['wall_s']:.1f} s, {r['n'] / r['wall_s']:,.0f} articles/s, "
-            f"peak RSS {_mb(r['peak_tree_mb'])} MB (tree), CPU {r['cpu_s']:.1f} s; startup+orchestration "
-            f"{r['overhead_s']:.1f} s, extraction {t.get('extract', 0):.1f} s, build {t.get('build', 0):.1f} s, "
+            f"peak RSS {_mb(r['peak_tree_mb'])} MB (tree), CPU {r['cpu_s']:.1f} s; startup {r['startup_s']:.1f} s, "
+            f"orchestration {r['orchestration_s']:.1f} s, extraction {t.get('extract', 0):.1f} s, build {t.get('build', 0):.1f} s, "
             f"validation {t.get('validate', 0) + t.get('validate_package', 0):.1f} s, publishing "
             f"{t.get('publish', 0) + t.get('reports', 0):.1f} s")
 
