@@ -1,4 +1,5 @@
-"""Checking a big package: frictionless data validation in child processes finds what the serial check finds."""
+"""Checking a big package: frictionless data validation in child processes finds what the serial check finds;
+the check at publication proves the files hold exactly the validated rows."""
 from __future__ import annotations
 
 import shutil
@@ -48,8 +49,85 @@ def test_a_child_that_fails_makes_the_package_invalid(seed_package, tmp_path, mo
     pkg = tmp_path / "pkg"
     shutil.copytree(seed_package, pkg)
     monkeypatch.setattr(check, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(check, "_start_frictionless", lambda desc, names: subprocess.Popen(
+    monkeypatch.setattr(check, "_start_frictionless", lambda desc, names, limit: subprocess.Popen(
         [sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE))
     errors = check.check_package(pkg)
     assert errors and all(e.startswith("frictionless validation did not run (exit 3): boom") for e in errors)
+
+
+def _written(pkg):
+    import pyarrow.parquet as pq
+
+    from schemas.fields import TABLES
+    from schemas.tableschema import arrow_schema
+
+    return {spec.name: pq.read_table(pkg / "data" / f"{spec.name}.parquet").cast(arrow_schema(spec))
+            for spec in TABLES}
+
+
+def _edit_cell(path, column: str, row: int, value: str) -> str:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    old = rows[row][rows[0].index(column)]
+    rows[row][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return old
+
+
+def test_publication_check_finds_a_file_that_differs_from_the_validated_rows(seed_package, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tradenews.publish import check
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(seed_package, pkg)
+    validated = _written(pkg)
+    assert check.check_package(pkg, expected=validated) == []
+
+    # one amount in the CSV changed to a value that is still a valid number: no schema check sees it
+    old = _edit_cell(pkg / "data" / "deals.csv", "amount", 1, "123")
+    errors = check.check_package(pkg, expected=validated)
+    assert any(e.startswith("deals: CSV rows differ") for e in errors), errors
+    _edit_cell(pkg / "data" / "deals.csv", "amount", 1, old)
+    assert check.check_package(pkg, expected=validated) == []
+
+    # a Parquet file that lost its last row
+    t = pq.read_table(pkg / "data" / "events.parquet")
+    pq.write_table(t.slice(0, t.num_rows - 1), pkg / "data" / "events.parquet")
+    errors = check.check_package(pkg, expected=validated)
+    assert any(e.startswith("events.parquet: rows differ from the validated events table") for e in errors), errors
+
+    # a validated table that is not what was written (a row the writer dropped)
+    shutil.rmtree(pkg)
+    shutil.copytree(seed_package, pkg)
+    short = dict(validated, deals=validated["deals"].slice(1))
+    errors = check.check_package(pkg, expected=short)
+    assert any(e.startswith("deals.parquet: rows differ") for e in errors), errors
+    assert any(e.startswith("deals: CSV rows differ") for e in errors), errors
+    assert isinstance(short["deals"], pa.Table)
+
+
+def test_publication_check_reads_a_bounded_number_of_rows_with_frictionless(seed_package, tmp_path, monkeypatch):
+    """At publication frictionless reads the first PUBLISH_FRICTIONLESS_ROWS rows; `tradenews validate`
+    (no validated tables given) reads them all. A broken key beyond the bound is still found at
+    publication, by the comparison with the validated rows."""
+    from tradenews.publish import check
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(seed_package, pkg)
+    validated = _written(pkg)
+    evidence = pkg / "data" / "evidence.csv"
+    last = len(evidence.read_text(encoding="utf-8").splitlines()) - 1
+    _edit_cell(evidence, "doc_id", last, "0000000000000000")
+    monkeypatch.setattr(check, "PUBLISH_FRICTIONLESS_ROWS", 1)
+    at_publication = check.check_package(pkg, expected=validated)
+    assert not any(e.startswith("frictionless") for e in at_publication), at_publication
+    assert any(e.startswith("evidence: CSV rows differ") for e in at_publication), at_publication
+    full = check.check_package(pkg)
+    assert any(e.startswith("frictionless evidence:") and "0000000000000000" in e for e in full), full

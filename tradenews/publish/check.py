@@ -5,16 +5,19 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_types
+import pyarrow.parquet as pq
 
 from schemas.fields import TABLES
 from schemas.models import MODELS
 from schemas.tableschema import arrow_schema
 from tradenews.publish.descriptor import PROFILE
-from tradenews.publish.files import read_csv, read_parquet
+from tradenews.publish.files import read_csv, read_csv_arrow, read_parquet
 from tradenews.publish.frictionless_check import frictionless_errors as _frictionless
 
 
@@ -24,16 +27,29 @@ from tradenews.publish.frictionless_check import frictionless_errors as _frictio
 # runs the pandera checks: every core busy, for about a second of start-up per child.
 PARALLEL_BYTES = 2_000_000
 PARALLEL_CHILDREN = 2
+# rows of each resource frictionless reads when a package is published (see check_package)
+PUBLISH_FRICTIONLESS_ROWS = 2_000
 
 
-def check_package(pkg: Path, frictionless_data: bool = True) -> list[str]:
-    """Every problem found, as readable lines; an empty list means the package is valid."""
+def check_package(pkg: Path, frictionless_data: bool = True,
+                  expected: dict[str, pa_types.Table] | None = None) -> list[str]:
+    """Every problem found, as readable lines; an empty list means the package is valid.
+
+    `tradenews validate` (expected=None) checks every row twice over: frictionless reads every row of
+    every resource, pandera validates every row of the CSV and of the Parquet file.
+    Publishing passes the tables it has just validated row by row and written (`expected`, as Arrow
+    tables): the check then proves
+    that the files hold exactly those rows (Parquet == validated tables, CSV == Parquet, every foreign
+    key resolves) and frictionless reads the first PUBLISH_FRICTIONLESS_ROWS rows of each resource
+    (header, formats and types as a frictionless user's reader sees them), so that the cost of the
+    check does not grow with the package beyond reading it back."""
+    limit = PUBLISH_FRICTIONLESS_ROWS if expected is not None else None
     sizes = _csv_sizes(pkg)
     groups = _share(sizes, PARALLEL_CHILDREN) if frictionless_data and sum(sizes.values()) > PARALLEL_BYTES else []
     children: list[subprocess.Popen] = []
     try:
-        children += [_start_frictionless(pkg / "datapackage.json", names) for names in groups]
-        errors = _check(pkg, frictionless_data and not groups)
+        children += [_start_frictionless(pkg / "datapackage.json", names, limit) for names in groups]
+        errors = _check(pkg, frictionless_data and not groups, expected, limit)
     finally:
         child_errors = [e for child in children for e in _finish_frictionless(child)]
     return errors + child_errors
@@ -57,12 +73,12 @@ def _share(sizes: dict[str, int], n: int) -> list[list[str]]:
     return [g for g in groups if g]
 
 
-def _start_frictionless(desc_path: Path, names: list[str]) -> subprocess.Popen:
+def _start_frictionless(desc_path: Path, names: list[str], limit_rows: int | None) -> subprocess.Popen:
     root = str(Path(__file__).resolve().parents[2])  # tradenews/ and schemas/ importable as in this process
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root] + ([os.environ["PYTHONPATH"]]
                                                                if os.environ.get("PYTHONPATH") else [])))
     return subprocess.Popen([sys.executable, "-m", "tradenews.publish.frictionless_check", str(desc_path),
-                             ",".join(names)],
+                             ",".join(names), str(limit_rows or "")],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -79,7 +95,8 @@ def _finish_frictionless(child: subprocess.Popen) -> list[str]:
     return found
 
 
-def _check(pkg: Path, frictionless_data: bool) -> list[str]:
+def _check(pkg: Path, frictionless_data: bool, expected: dict[str, pa_types.Table] | None = None,
+           limit_rows: int | None = None) -> list[str]:
     errors: list[str] = []
     desc_path = pkg / "datapackage.json"
     try:
@@ -94,34 +111,65 @@ def _check(pkg: Path, frictionless_data: bool) -> list[str]:
                 errors.append(f"resource {res.get('name')}: {key} at resource level (must be inside schema)")
         if "primaryKey" not in res.get("schema", {}):
             errors.append(f"resource {res.get('name')}: schema has no primaryKey")
-    errors += _frictionless(desc_path, data=frictionless_data)
-    frames: dict[str, pd.DataFrame] = {}
+    errors += _frictionless(desc_path, data=frictionless_data, limit_rows=limit_rows)
+    columns: dict[str, Callable[[str], pd.Series]] = {}  # table -> column name -> values, for the foreign keys
     for spec in TABLES:
         csv_path, pq_path = pkg / "data" / f"{spec.name}.csv", pkg / "data" / f"{spec.name}.parquet"
         if not csv_path.exists() or not pq_path.exists():
             errors.append(f"{spec.name}: missing {csv_path.name} or {pq_path.name}")
             continue
-        csv_df = read_csv(csv_path, spec)
-        pq_df, schema = read_parquet(pq_path, spec)
-        if not schema.remove_metadata().equals(arrow_schema(spec)):
-            errors.append(f"{pq_path.name}: Arrow schema differs from the Table Schema:\n{schema}")
-        for label, df in (("csv", csv_df), ("parquet", pq_df)):
-            try:
-                MODELS[spec.name].validate(df, lazy=True)
-            except pa.errors.SchemaErrors as exc:
-                cases = exc.failure_cases.head(20)
-                errors.append(f"{spec.name}.{label}: pandera found {len(exc.failure_cases)} failures:\n"
-                              + cases[["column", "check", "failure_case", "index"]].to_string())
-        if not csv_df.reset_index(drop=True).equals(pq_df.reset_index(drop=True)):
-            errors.append(f"{spec.name}: CSV and Parquet rows differ")
-        frames[spec.name] = csv_df
-    if len(frames) == len(TABLES):
+        if expected is None:
+            found, column = _check_rows(spec, csv_path, pq_path)
+        else:
+            found, column = _check_written(spec, csv_path, pq_path, expected[spec.name])
+        errors += found
+        columns[spec.name] = column
+    if len(columns) == len(TABLES):
         for spec in TABLES:
             for fk in spec.foreign_keys:
                 col, ref = fk.fields[0], fk.reference_fields[0]
-                values = frames[spec.name][col].dropna()
-                missing = values[~values.isin(set(frames[fk.resource][ref].dropna()))]
+                values = columns[spec.name](col).dropna()
+                missing = values[~values.isin(set(columns[fk.resource](ref).dropna()))]
                 if len(missing):
                     errors.append(f"{spec.name}.{col}: {len(missing)} values not in {fk.resource}.{ref} "
                                   f"(e.g. {missing.iloc[0]})")
     return errors
+
+
+def _check_rows(spec, csv_path: Path, pq_path: Path) -> tuple[list[str], Callable[[str], pd.Series]]:
+    """Every row of the CSV and of the Parquet file through pandera; the two files hold the same rows."""
+    errors: list[str] = []
+    csv_df = read_csv(csv_path, spec)
+    pq_df, schema = read_parquet(pq_path, spec)
+    if not schema.remove_metadata().equals(arrow_schema(spec)):
+        errors.append(f"{pq_path.name}: Arrow schema differs from the Table Schema:\n{schema}")
+    for label, df in (("csv", csv_df), ("parquet", pq_df)):
+        try:
+            MODELS[spec.name].validate(df, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases.head(20)
+            errors.append(f"{spec.name}.{label}: pandera found {len(exc.failure_cases)} failures:\n"
+                          + cases[["column", "check", "failure_case", "index"]].to_string())
+    if not csv_df.reset_index(drop=True).equals(pq_df.reset_index(drop=True)):
+        errors.append(f"{spec.name}: CSV and Parquet rows differ")
+    return errors, csv_df.__getitem__
+
+
+def _check_written(spec, csv_path: Path, pq_path: Path, validated: pa_types.Table
+                   ) -> tuple[list[str], Callable[[str], pd.Series]]:
+    """The files hold exactly the rows that were validated: Parquet == validated, CSV == validated."""
+    errors: list[str] = []
+    written = pq.read_table(pq_path)
+    if not written.schema.remove_metadata().equals(arrow_schema(spec)):
+        errors.append(f"{pq_path.name}: Arrow schema differs from the Table Schema:\n{written.schema}")
+    elif not written.equals(validated):
+        errors.append(f"{pq_path.name}: rows differ from the validated {spec.name} table")
+    try:
+        csv_table = read_csv_arrow(csv_path, spec)
+    except (pa_types.ArrowInvalid, ValueError) as exc:
+        errors.append(f"{csv_path.name}: cannot be read back ({exc})")
+    else:
+        if csv_table.num_rows != validated.num_rows or not all(
+                csv_table.column(i).equals(validated.column(i)) for i in range(validated.num_columns)):
+            errors.append(f"{spec.name}: CSV rows differ from the validated table (and from the Parquet file)")
+    return errors, lambda name: validated.column(name).to_pandas()

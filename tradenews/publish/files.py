@@ -84,6 +84,23 @@ def read_csv(path: Path, table: Table) -> pd.DataFrame:
     return df
 
 
+def read_csv_arrow(path: Path, table: Table) -> pa.Table:
+    """The CSV as Arrow with the table's types (pyarrow's reader: fast enough to re-read a whole package
+    at every publication). An empty cell is null, as write_csv writes nulls; the header must be the
+    table's columns in order."""
+    import pyarrow.csv as pacsv
+
+    schema = arrow_schema(table)
+    t = pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=False),
+                       convert_options=pacsv.ConvertOptions(
+                           column_types={f.name: f.type for f in schema}, null_values=[""],
+                           strings_can_be_null=True, quoted_strings_can_be_null=True,
+                           true_values=["true"], false_values=["false"]))
+    if t.column_names != table.names:
+        raise ValueError(f"header {t.column_names} is not {table.names}")
+    return t
+
+
 def read_parquet(path: Path, table: Table) -> tuple[pd.DataFrame, pa.Schema]:
     t = pq.read_table(path)
     data = {}

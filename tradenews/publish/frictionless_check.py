@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 
-def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = None) -> list[str]:
-    """Frictionless metadata validation, then data validation of every resource; with `names`, the data
-    validation of those resources only (the metadata is validated by the caller)."""
+def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = None,
+                        limit_rows: int | None = None) -> list[str]:
+    """Frictionless metadata validation, then data validation of every resource (of its first
+    `limit_rows` rows if set); with `names`, the data validation of those resources only (the
+    metadata is validated by the caller)."""
     from frictionless import Package, Report, system
 
     errors: list[str] = []
@@ -21,7 +23,7 @@ def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = N
         package = Package(str(desc_path))
         if names is not None:  # (a resource missing from the descriptor is reported by check.py)
             found = [package.get_resource(name) for name in names if package.has_resource(name)]
-            report = Report.from_validation_reports(time=0, reports=[r.validate() for r in found])
+            report = Report.from_validation_reports(time=0, reports=[r.validate(limit_rows=limit_rows) for r in found])
             if not report.valid:
                 for task in report.tasks:
                     for err in task.errors[:20]:
@@ -31,7 +33,7 @@ def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = N
         for err in meta or []:
             errors.append(f"frictionless metadata: {getattr(err, 'message', err)}")
         if data:
-            report = package.validate()
+            report = package.validate(limit_rows=limit_rows)
             if not report.valid:
                 for task in report.tasks:
                     for err in task.errors[:20]:
@@ -42,5 +44,6 @@ def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = N
 
 
 if __name__ == "__main__":
-    print(json.dumps(frictionless_errors(Path(sys.argv[1]), data=True, names=sys.argv[2].split(",")),
+    limit = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else None
+    print(json.dumps(frictionless_errors(Path(sys.argv[1]), data=True, names=sys.argv[2].split(","), limit_rows=limit),
                      ensure_ascii=False))

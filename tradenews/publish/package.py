@@ -257,8 +257,9 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
     t0 = time.perf_counter()
     try:
         (staged / "data").mkdir(parents=True)
+        written = {}
         for spec in TABLES:
-            t = to_arrow(frames[spec.name], spec)
+            t = written[spec.name] = to_arrow(frames[spec.name], spec)
             write_csv(t, spec, staged / "data" / f"{spec.name}.csv")
             write_parquet(t, staged / "data" / f"{spec.name}.parquet")
         previous = _previous(out)
@@ -286,7 +287,7 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
         (staged / CHANGELOG).write_text(updated_changelog(earlier, entry), encoding="utf-8")
         timings["diff"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        errors = check_package(staged, frictionless_data=validate_data)
+        errors = check_package(staged, frictionless_data=validate_data, expected=written)
         timings["check"] = time.perf_counter() - t0
         if errors:
             raise PublishError("the new package is not valid; the previous one stays:\n  " + "\n  ".join(errors))
