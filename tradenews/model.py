@@ -50,6 +50,33 @@ class Document:
     def articles(self) -> int:
         return len({b.article_no for b in self.blocks if b.kind != "boilerplate"})
 
+    def info(self) -> DocumentInfo:
+        """What the documents table keeps of the document, without its text."""
+        return DocumentInfo(self.doc_id, self.source_path, self.source_paths or (self.source_path,), self.title,
+                            self.publisher, self.url, self.published_date, self.reference_date,
+                            self.reference_date_method, self.script, self.encoding, len(self.text), self.articles)
+
+
+@dataclass
+class DocumentInfo:
+    """A document once its facts are read: the row of the documents table. Extractions carry this, not
+    the text, its offset map and its blocks, so that holding or moving the extractions of a big corpus
+    between processes costs little."""
+
+    doc_id: str
+    source_path: str
+    source_paths: tuple[str, ...]
+    title: str | None
+    publisher: str | None
+    url: str | None
+    published_date: dt.date | None
+    reference_date: dt.date
+    reference_date_method: str
+    script: str
+    encoding: str
+    chars: int
+    articles: int
+
 
 @dataclass(frozen=True)
 class Span:
@@ -208,7 +235,7 @@ class Indicator:
 class Extraction:
     """Everything read from one document."""
 
-    document: Document
+    document: DocumentInfo
     events: list[Event] = field(default_factory=list)
     deals: list[Deal] = field(default_factory=list)
     trade_flows: list[TradeFlow] = field(default_factory=list)

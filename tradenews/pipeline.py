@@ -102,7 +102,7 @@ def extract_source(src: SourceFile, paths: tuple[str, ...] = ()) -> Extraction:
     try:
         return extract_document(doc)
     except Exception as exc:  # noqa: BLE001 - one odd article never stops the others
-        return Extraction(doc, error=f"extraction failed: {type(exc).__name__}: {exc}")
+        return Extraction(doc.info(), error=f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def extraction_failures(extractions: list[Extraction]) -> pd.DataFrame:

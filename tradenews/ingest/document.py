@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from array import array
 from collections import Counter
 
 from tradenews.ingest.layout import split_blocks
@@ -87,7 +86,7 @@ def build_document(src: SourceFile) -> Document:
     publisher = to_simplified(meta["publisher"]) if meta.get("publisher") else None
     return Document(
         doc_id=doc_id_of(src.sha256), source_path=src.source_path, text=text,
-        original_offsets=array("q", offsets),  # 8 bytes a character, not a Python int each
+        original_offsets=offsets,  # an array: 8 bytes a character, not a Python int each
         encoding=src.encoding, script=script, title=title, publisher=publisher, url=meta.get("url"),
         published_date=published, reference_date=ref_date, reference_date_method=method, blocks=blocks,
         home_region=infer_home_region(text, publisher, meta.get("url")), source_paths=(src.source_path,),

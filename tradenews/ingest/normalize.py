@@ -5,8 +5,10 @@ then page-layout line breaks inside a sentence are joined.
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -15,6 +17,7 @@ TERMINAL = set("。！？!?…”」』\"')）:：；;")
 CLAUSE_PUNCT = re.compile(r"[，,、；;]")
 CJK = re.compile(r"[\u3400-\u9fff]")
 CJK_ALL = re.compile(r"[\u3400-\u9fff]")
+CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
 LONG_LINE = 40  # a line this long without a sentence end was broken by the page layout
 
 
@@ -36,15 +39,20 @@ def _nfkc_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
 
 
-def _nfkc(text: str) -> tuple[list[str], list[int]]:
-    """NFKC line by line; only a line whose length changes ('……' -> '......') is mapped char by char."""
+def _nfkc(text: str) -> tuple[str, array]:
+    """NFKC with a map back to `text`. The whole text at once when no character changes length (the
+    usual case: full-width punctuation and digits map one to one); else line by line, and only a line
+    whose length changes ('……' -> '......') is mapped char by char."""
+    norm = unicodedata.normalize("NFKC", text)
+    if len(norm) == len(text) and not DROPPED_RE.search(text):
+        return norm, array("q", range(len(text)))
     chars: list[str] = []
-    offsets: list[int] = []
+    offsets = array("q")
     pos = 0
     for line in text.split("\n"):
         norm = unicodedata.normalize("NFKC", line)
         if len(norm) == len(line) and not DROPPED_RE.search(line):
-            chars.extend(norm)
+            chars.append(norm)
             offsets.extend(range(pos, pos + len(line)))
         else:
             for i, ch in enumerate(line, pos):
@@ -56,30 +64,24 @@ def _nfkc(text: str) -> tuple[list[str], list[int]]:
         offsets.append(pos - 1)
     chars.pop()  # the split added one line break too many
     offsets.pop()
-    return chars, offsets
+    return "".join(chars), offsets
 
 
-def _simplify(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int], int]:
-    """Convert line by line; a line whose length would change is converted char by char."""
-    out: list[str] = []
-    out_offsets: list[int] = []
-    changed = 0
-    text = "".join(chars)
-    pos = 0
-    for line in text.split("\n"):
-        conv = to_simplified(line)
-        if len(conv) != len(line):
-            conv = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in line)
-        if conv != line:
-            changed += sum(1 for a, b in zip(line, conv) if a != b)
-        out.extend(conv)
-        out_offsets.extend(offsets[pos:pos + len(line)])
-        pos += len(line)
-        if pos < len(chars):  # the newline itself
-            out.append("\n")
-            out_offsets.append(offsets[pos])
-            pos += 1
-    return out, out_offsets, changed
+def _simplify(text: str) -> tuple[str, int]:
+    """Traditional -> Simplified, one character for one (the offset map stays valid); returns the
+    text and the number of characters converted. Where the converter would change the length
+    (a phrase rewritten), that line is converted char by char."""
+    conv = to_simplified(text)
+    if len(conv) != len(text):
+        lines = []
+        for line in text.split("\n"):
+            c = to_simplified(line)
+            if len(c) != len(line):
+                c = "".join(s if len(s := to_simplified(ch)) == 1 else ch for ch in line)
+            lines.append(c)
+        conv = "\n".join(lines)
+    changed = 0 if conv == text else sum(map(operator.ne, text, conv))
+    return conv, changed
 
 
 def _joins(prev: str, nxt: str) -> bool:
@@ -87,7 +89,7 @@ def _joins(prev: str, nxt: str) -> bool:
 
     An indented next line opens a paragraph; a line with a '|' or a timestamp is page chrome.
     """
-    if nxt[:1].isspace() or "|" in prev or re.search(r"\d{1,2}:\d{2}", prev):
+    if nxt[:1].isspace() or "|" in prev or CLOCK_TIME.search(prev):
         return False
     prev, nxt = prev.rstrip(), nxt.lstrip()
     if not prev or not nxt or prev[-1] in TERMINAL:
@@ -97,8 +99,7 @@ def _joins(prev: str, nxt: str) -> bool:
     return bool(CLAUSE_PUNCT.search(prev)) or len(prev) >= LONG_LINE
 
 
-def _join_layout_breaks(chars: list[str], offsets: list[int]) -> tuple[str, list[int]]:
-    text = "".join(chars)
+def _join_layout_breaks(text: str, offsets: array) -> tuple[str, array]:
     lines = text.split("\n")
     starts = []
     pos = 0
@@ -113,7 +114,7 @@ def _join_layout_breaks(chars: list[str], offsets: list[int]) -> tuple[str, list
             drops.append((starts[a] + len(lines[a].rstrip()), starts[b] + (len(lines[b]) - len(lines[b].lstrip()))))
     if not drops:
         return text, offsets
-    parts, out_offsets, pos = [], [], 0
+    parts, out_offsets, pos = [], array("q"), 0
     for a, b in drops:
         parts.append(text[pos:a])
         out_offsets.extend(offsets[pos:a])
@@ -123,11 +124,11 @@ def _join_layout_breaks(chars: list[str], offsets: list[int]) -> tuple[str, list
     return "".join(parts), out_offsets
 
 
-def normalize_text(text: str) -> tuple[str, list[int], str]:
+def normalize_text(text: str) -> tuple[str, array, str]:
     """Return (normalized text, original offset of each char, script 'Hans' or 'Hant')."""
-    chars, offsets = _nfkc(text)
-    chars, offsets, changed = _simplify(chars, offsets)
-    cjk = len(CJK_ALL.findall("".join(chars)))
+    text, offsets = _nfkc(text)
+    text, changed = _simplify(text)
+    cjk = len(CJK_ALL.findall(text)) if changed else 0
     script = "Hant" if cjk and changed / cjk > 0.03 else "Hans"
-    out, out_offsets = _join_layout_breaks(chars, offsets)
+    out, out_offsets = _join_layout_breaks(text, offsets)
     return out, out_offsets, script

@@ -31,6 +31,9 @@ PERIOD_RES = [
     ("year", re.compile(rf"(?<![至到\-—~])(?:(?P<y>(?:19|20)\d{{2}})年(?:全年|度)?|(?P<rel>今年|去年|上年|前年|本年|当年)(?:全年)?)"
                         rf"(?![\d{CN_NUM}]|上半年|下半年|前|第|[一二三四1-4]季度|以来|同期|至|到|-|均)")),
 ]
+# A character every match of the pattern contains: a sentence without any is skipped unscanned
+# (the patterns open with an optional year, so the regex engine would try them at every position).
+PERIOD_NEEDS = {"months": "月", "first_months": "月", "named": "年季", "month": "月", "year": "年"}
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -52,7 +55,7 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 def find_dates(text: str, year: int, offset: int = 0) -> list[DateMention]:
     """Calendar dates; a date without a year takes `year` (the caller's reference year)."""
     out = []
-    for m in DATE_RE.finditer(text):
+    for m in DATE_RE.finditer(text) if "月" in text else ():
         y = int(m.group("y")) if m.group("y") else year
         first = _safe_date(y, int(m.group("m")), int(m.group("d")))
         if first is None:
@@ -83,6 +86,8 @@ def find_periods(text: str, year: int, offset: int = 0) -> list[Period]:
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in PERIOD_RES:
+        if not any(ch in text for ch in PERIOD_NEEDS[kind]):
+            continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue

@@ -30,10 +30,13 @@ AFTER_QUALIFIERS = {"以上": "over", "左右": "approx", "上下": "approx"}
 CONVERSION = re.compile(r"[(（]\s*(?:约合|折合|合)")
 
 
+DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def parse_number(text: str) -> float:
     """'72.58' -> 72.58, '二十八' -> 28, '1,200' -> 1200, '三点五' -> 3.5."""
     text = text.replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if DECIMAL.fullmatch(text):
         value = float(text)
     else:
         value = float(cn2an.cn2an(text, "smart"))
@@ -83,8 +86,16 @@ def _is_conversion(text: str, start: int) -> bool:
     return opened != -1 and ")" not in window[opened:] and bool(CONVERSION.search(window[opened:]))
 
 
+@lru_cache(maxsize=1)
+def _money_hint() -> re.Pattern:
+    """The last characters of the currency words: a text with none of them names no money."""
+    return re.compile("[" + "".join(sorted({re.escape(w[-1]) for w in currencies()})) + "]")
+
+
 def find_money(text: str, offset: int = 0) -> list[Money]:
     out = []
+    if not _money_hint().search(text):
+        return out  # the money pattern opens with optional words: scanning costs even where nothing matches
     table = currencies()
     for m in _money_re().finditer(text):
         if _is_conversion(text, m.start()):
@@ -105,13 +116,19 @@ QUANTITY_UNITS = {"吨": "t", "万吨": "t", "辆": "vehicles", "台": "units", 
                   "亩": "mu", "平方米": "m2"}
 
 
+@lru_cache(maxsize=8)
+def _quantity_re(units: tuple[str, ...]) -> re.Pattern:
+    unit_re = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
+    return re.compile(rf"(?P<pre>{PREFIX_RE})?(?P<num>{NUM})(?P<suf0>[多余])?(?P<mult>{MULT})(?P<suf>[多余])?(?:个)?"
+                      rf"(?P<unit>{unit_re})(?P<after>以上|左右)?")
+
+
 def find_quantities(text: str, units: dict[str, str] | None = None, offset: int = 0) -> list[Quantity]:
     units = units or QUANTITY_UNITS
-    unit_re = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
-    pattern = re.compile(rf"(?P<pre>{PREFIX_RE})?(?P<num>{NUM})(?P<suf0>[多余])?(?P<mult>{MULT})(?P<suf>[多余])?(?:个)?(?P<unit>{unit_re})"
-                         rf"(?P<after>以上|左右)?")
     out = []
-    for m in pattern.finditer(text):
+    if not any(u[-1] in text for u in units):
+        return out
+    for m in _quantity_re(tuple(units)).finditer(text):
         try:
             value = _round(apply_multiplier(parse_number(m.group("num")), m.group("mult")))
         except (ValueError, KeyError, IndexError):
@@ -129,6 +146,7 @@ GROWTH_RE = re.compile(
     rf"(?:同比|比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|较上年|较去年)?(?P<dir>{GROWTH_UP}|{GROWTH_DOWN})了?"
     rf"(?P<num>{NUM})(?P<unit>%|倍|个百分点|成)"
 )
+GROWTH_HINT = re.compile(r"[%倍点成]")  # the last character of every unit GROWTH_RE reads
 # month on month (环比), multi-year averages (年均) and fixed base years (较2019年) are not year-on-year
 NOT_YOY = re.compile(r"环比|年均|平均|(?:较|比)(?:19|20)\d{2}年(?:同期)?$|(?:较|比)(?:19|20)\d{2}年")
 PERCENT_RE = re.compile(rf"(?:(?P<num>{NUM})%|百分之(?P<cn>[{CN_DIGITS}点]+))")
@@ -140,6 +158,8 @@ def find_growth(text: str, offset: int = 0) -> list[Growth]:
     高出/高于...个百分点 is a difference between rates, not a growth rate, and is skipped.
     """
     out = []
+    if not GROWTH_HINT.search(text):
+        return out
     for m in GROWTH_RE.finditer(text):
         unit = m.group("unit")
         if unit == "个百分点" or NOT_YOY.search(text[max(0, m.start() - 8):m.start()] + m.group(0)[:4]):

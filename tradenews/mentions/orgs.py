@@ -28,6 +28,7 @@ SUFFIXES = {
     "工业部": "government", "投资部": "government", "经济贸易部": "government",
 }
 SUFFIX_RE = "|".join(sorted(SUFFIXES, key=len, reverse=True))
+SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIXES}, reverse=True)  # the longest suffix a name ends in decides
 NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9()·&\-]"
 # Scanning leftwards from the suffix, a name stops at punctuation or at one of these words.
 # (single characters that also start common words inside names, such as 经济/共同/成都, are not here)
@@ -115,8 +116,8 @@ def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> 
         tail = COMPANY_TAIL.match(text, end)
         if tail and not STOP_RE.search(tail.group(0)) and tail.end() > end:
             end = tail.end()
-        elif tail := re.match(rf"(?:{SUFFIX_RE})", text[end:]):
-            end += tail.end()
+        elif tail := SUFFIX_FIND.match(text, end):
+            end = tail.end()
         # the text's own country prefix ('法国路易达孚公司') wins over reference data
         prefix = [p for p in local if p.end == i and p.kind == "country"]
         country = prefix[-1].country_code if prefix else ref.country_code
@@ -132,7 +133,7 @@ def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> 
             continue
         if len(name) < 3 or name in GENERIC or GENERIC_RE.match(name) or BAD_HEADS.match(name):
             continue
-        kind = next(SUFFIXES[s] for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s))
+        kind = next(SUFFIXES[name[-n:]] for n in SUFFIX_LENGTHS if name[-n:] in SUFFIXES)
         country, bare_start = _leading_country(name, [p for p in local if start <= p.start < end], start)
         out.append(Org(offset + start, offset + end, name[bare_start:] if bare_start and len(name) - bare_start >= 3 else name,
                        kind, country))

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from tradenews.mentions.numbers import parse_number
 from tradenews.reference import SeriesRef, event_series
 
@@ -19,16 +21,23 @@ class SeriesMention:
     edition: int | None
 
 
+EDITION_BEFORE = re.compile(r"第(?P<n>\d+|[一二三四五六七八九十百]+)届[“\"]?$")
+
+
 @lru_cache(maxsize=1)
-def _series_re() -> tuple[re.Pattern | None, dict[str, SeriesRef]]:
+def _series_index() -> tuple[ahocorasick.Automaton | None, dict[str, SeriesRef]]:
+    """An Aho-Corasick automaton over every series name and alias (longest match wins)."""
     names: dict[str, SeriesRef] = {}
     for s in event_series():
         for name in (s.series, *s.aliases):
             names.setdefault(name, s)
     if not names:
         return None, names
-    alt = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    return re.compile(rf"(?:第(?P<n>\d+|[一二三四五六七八九十百]+)届[“\"]?)?(?P<name>{alt})"), names
+    automaton = ahocorasick.Automaton()
+    for name in names:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton, names
 
 
 def find_series(text: str, offset: int = 0) -> list[SeriesMention]:
@@ -44,18 +53,22 @@ def _series_cached(text: str) -> tuple[SeriesMention, ...]:
 
 
 def _find_series(text: str, offset: int = 0) -> list[SeriesMention]:
-    pattern, names = _series_re()
-    if pattern is None:
+    """Series names (longest first), each with the edition written before it (第六届“进博会)."""
+    automaton, names = _series_index()
+    if automaton is None or not text:
         return []
     out = []
-    for m in pattern.finditer(text):
+    for end, name in automaton.iter_long(text):
+        start = end + 1 - len(name)
         edition = None
-        if m.group("n"):
+        m = EDITION_BEFORE.search(text, max(0, start - 12), start)
+        if m:
+            start = m.start()
             try:
                 edition = int(parse_number(m.group("n"))) or None
             except (ValueError, KeyError, IndexError):
                 edition = None
-        out.append(SeriesMention(offset + m.start(), offset + m.end(), names[m.group("name")], edition))
+        out.append(SeriesMention(offset + start, offset + end + 1, names[name], edition))
     return out
 
 

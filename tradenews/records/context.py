@@ -8,18 +8,32 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from tradenews.mentions.dates import find_dates, find_periods
 from tradenews.mentions.numbers import find_growth, find_money
 from tradenews.mentions.orgs import find_orgs
 from tradenews.mentions.places import find_places
+from tradenews.mentions.series import SeriesMention, find_series
 from tradenews.model import Document, Evidence
 
 SENTENCE_END = re.compile(r"[。!?！？]+[”」』\"]?|$")
-CLAUSE_SEP = re.compile(r"[,;，；:：]")
-BRACKETS = re.compile(r"[(“《「]")
+OPENERS, CLOSERS = "(“《「", ")”》」"
+CLAUSE_TOKEN = re.compile(r"[(“《「)”》」,;，；:：]")  # brackets and quotes open and close; the rest separate
 CAPTION = re.compile(r"^(?:图为|图片|\(图|图:|上图|下图)")
+
+
+class lazy:
+    """A computed attribute, stored on first use (functools.cached_property takes a lock on every first
+    use in Python 3.11, a measurable cost over tens of thousands of sentences)."""
+
+    def __init__(self, fn):
+        self.fn, self.name = fn, fn.__name__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 @dataclass
@@ -37,34 +51,47 @@ class Sentence:
     block_no: int
     article_no: int
     excluded: list[tuple[int, int]] = field(default_factory=list)  # spans no party may come from
+    places: list = field(default_factory=list)  # filled from the document's places, found once
+    text: str = ""  # doc.text[start:end], set by sentences()
 
-    @cached_property
-    def text(self) -> str:
-        return self.doc.text[self.start:self.end]
-
-    @cached_property
+    @lazy
     def money(self):
         return find_money(self.text, self.start)
 
-    places: list = field(default_factory=list)  # filled from the document's places, found once
-
-    @cached_property
+    @lazy
     def clauses(self) -> list[Clause]:
         return _clauses(self.text, self.start)
 
-    @cached_property
+    @lazy
     def orgs(self):
         return find_orgs(self.text, self.start, self.places)
 
-    @cached_property
+    @lazy
     def growth(self):
         return find_growth(self.text, self.start)
 
+    doc_series: list = field(default_factory=list)  # the document's series mentions inside the sentence
+
+    @lazy
+    def series(self):
+        """Series mentions, sentence-local offsets."""
+        return [SeriesMention(s.start - self.start, s.end - self.start, s.series, s.edition) for s in self.doc_series]
+
+    @lazy
+    def _by_year(self) -> dict:
+        return {}
+
     def periods(self, year: int):
-        return find_periods(self.text, year, self.start)
+        key = ("periods", year)
+        if key not in self._by_year:
+            self._by_year[key] = find_periods(self.text, year, self.start)
+        return self._by_year[key]
 
     def dates(self, year: int):
-        return find_dates(self.text, year, self.start)
+        key = ("dates", year)
+        if key not in self._by_year:
+            self._by_year[key] = find_dates(self.text, year, self.start)
+        return self._by_year[key]
 
     def clause_of(self, pos: int) -> int:
         for i, c in enumerate(self.clauses):
@@ -80,23 +107,14 @@ class Sentence:
 
 def _clauses(text: str, offset: int) -> list[Clause]:
     """Clauses split at commas, semicolons and colons outside brackets and quotes."""
-    if not BRACKETS.search(text):
-        out, pos = [], 0
-        for m in CLAUSE_SEP.finditer(text):
-            if m.start() > pos:
-                out.append(Clause(offset + pos, offset + m.start(), text[pos:m.start()]))
-            pos = m.end()
-        if pos < len(text):
-            out.append(Clause(offset + pos, offset + len(text), text[pos:]))
-        return out
-    out, pos = [], 0
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in "(“《「":
+    out, pos, depth = [], 0, 0
+    for m in CLAUSE_TOKEN.finditer(text):
+        ch, i = m.group(), m.start()
+        if ch in OPENERS:
             depth += 1
-        elif ch in ")”》」" and depth:
-            depth -= 1
-        elif depth == 0 and CLAUSE_SEP.match(ch):
+        elif ch in CLOSERS:
+            depth -= 1 if depth else 0
+        elif depth == 0:
             if i > pos:
                 out.append(Clause(offset + pos, offset + i, text[pos:i]))
             pos = i + 1
@@ -110,6 +128,8 @@ def sentences(doc: Document) -> list[Sentence]:
     out = []
     all_places = find_places(doc.text)
     starts = [p.start for p in all_places]
+    all_series = find_series(doc.text)  # one pass over the document, not one per sentence
+    series_starts = [s.start for s in all_series]
     for block_no, block in enumerate(doc.blocks):
         if block.kind == "boilerplate":
             continue
@@ -126,8 +146,10 @@ def sentences(doc: Document) -> list[Sentence]:
             start = block.start + pos + lead
             stop = block.start + end
             if stop > start and not CAPTION.match(doc.text[start:stop]):
-                s = Sentence(doc, start, stop, block_no, block.article_no)
+                s = Sentence(doc, start, stop, block_no, block.article_no, text=doc.text[start:stop])
                 s.places = all_places[bisect_left(starts, start):bisect_left(starts, stop)]
+                s.doc_series = [m for m in all_series[bisect_left(series_starts, start):bisect_left(series_starts, stop)]
+                                if m.end <= stop]
                 out.append(s)
             pos = end
             if end == len(text):

@@ -215,10 +215,10 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             name = _candidate_name(text, h.start(), h.end())
             if name:
                 found.append((h.end() - len(name), h.end(), name, heads[h.group(0)]))
-        for s in find_series(text):  # sentence-local offsets
+        for s in sent.series:  # sentence-local offsets
             if not any(a <= s.end <= b for a, b, _, _ in found) and s.edition:
                 found.append((s.start, s.end, text[s.start:s.end], s.series.event_type))
-        for s in find_series(text):
+        for s in sent.series:
             if s.edition is None:
                 bare.append((sent, s))
         for start, end, name, etype in found:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import bisect
 import re
 
-from tradenews.mentions.series import find_series
 from tradenews.model import Document, Event, Extraction
 from tradenews.records.context import Sentence, sentences
 from tradenews.records.deals import extract_deals
 from tradenews.records.events import extract_events
 from tradenews.records.indicators import extract_indicators
 from tradenews.records.trade import extract_trade_flows
+
+SEVERAL_EDITIONS = re.compile(r"[前\d一二三四五六七八九十]届$")
 
 
 def _event_for(sent: Sentence, events: list[Event]) -> str | None:
@@ -21,9 +22,9 @@ def _event_for(sent: Sentence, events: list[Event]) -> str | None:
                 if scope and scope[0] <= ev.start < scope[1]:
                     return e.name
         if scope:
-            for s in find_series(sent.text):
+            for s in sent.series:
                 # '六届进博会' / '前五届进博会' span several editions: no single event
-                if s.edition is None and re.search(r"[前\d一二三四五六七八九十]届$", sent.doc.text[max(0, s.start - 3):s.start]):
+                if s.edition is None and SEVERAL_EDITIONS.search(sent.text[max(0, s.start - 3):s.start]):
                     continue
                 for e in events:
                     if e.series == s.series.series and (s.edition is None or e.edition in (None, s.edition)):
@@ -42,7 +43,7 @@ def extract_document(doc: Document) -> Extraction:
     for s in sents:
         # names of events and of recurring series ('本届中俄博览会') are never parties
         s.excluded = [(a, b) for a, b in event_spans if s.start <= a < s.end] + \
-            [(m.start, m.end) for m in find_series(s.text, s.start)]
+            [(s.start + m.start, s.start + m.end) for m in s.series]
     deals = extract_deals(doc, sents, trade_money)
     indicators = extract_indicators(doc, sents)
     by_start = {s.start: s for s in sents}
@@ -57,4 +58,4 @@ def extract_document(doc: Document) -> Extraction:
         sent = sentence_at(rec.evidence[0].start)
         if sent is not None:
             rec.event_name = _event_for(sent, events)
-    return Extraction(doc, events, deals, flows, indicators)
+    return Extraction(doc.info(), events, deals, flows, indicators)

@@ -61,7 +61,7 @@ def build_tables(extractions: list[Extraction], extractor_version: str) -> dict[
             "doc_id": doc.doc_id, "source_path": doc.source_path, "source_paths": "|".join(doc.source_paths),
             "title": doc.title, "publisher": doc.publisher, "url": doc.url, "published_date": doc.published_date,
             "reference_date": doc.reference_date, "reference_date_method": doc.reference_date_method,
-            "script": doc.script, "encoding": doc.encoding, "chars": len(doc.text), "articles": doc.articles,
+            "script": doc.script, "encoding": doc.encoding, "chars": doc.chars, "articles": doc.articles,
         })
         event_ids: dict[str, str] = {}
         for e in ex.events:
