@@ -33,6 +33,12 @@ def to_simplified(text: str) -> str:
 DROPPED_RE = re.compile("[\r\u200b\ufeff]")
 
 
+# Full-width ASCII (，：（）％１２) and the ideographic space: NFKC maps each to one ASCII character.
+# Mapped first, most Chinese text then passes NFKC's quick check and skips the (slow) full normalization.
+FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def _nfkc_char(ch: str) -> str:
     if ch in "\r\u200b\ufeff":
         return ""
@@ -43,7 +49,8 @@ def _nfkc(text: str) -> tuple[str, array]:
     """NFKC with a map back to `text`. The whole text at once when no character changes length (the
     usual case: full-width punctuation and digits map one to one); else line by line, and only a line
     whose length changes ('……' -> '......') is mapped char by char."""
-    norm = unicodedata.normalize("NFKC", text)
+    pre = FULLWIDTH_RE.sub(lambda m: FULLWIDTH[m.group()], text)
+    norm = pre if unicodedata.is_normalized("NFKC", pre) else unicodedata.normalize("NFKC", pre)
     if len(norm) == len(text) and not DROPPED_RE.search(text):
         return norm, array("q", range(len(text)))
     chars: list[str] = []

@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import ahocorasick
-
+from tradenews.mentions.gazetteer import Gazetteer
 from tradenews.mentions.places import find_places
 from tradenews.model import Org, Place
 from tradenews.reference import companies
@@ -56,12 +55,8 @@ GENERIC = {"公司", "集团", "企业", "政府", "银行", "高校", "大学",
 
 
 @lru_cache(maxsize=1)
-def _company_index() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for name, ref in companies().items():
-        automaton.add_word(name, (name, ref))
-    automaton.make_automaton()
-    return automaton
+def _company_index() -> Gazetteer:
+    return Gazetteer(companies())
 
 
 def _suffix_spans(text: str) -> list[tuple[int, int]]:
@@ -107,8 +102,7 @@ def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> 
     # 1. known companies (米其林, 江铜集团...), extended over a directly following suffix;
     #    never inside a place name (托克 in 符拉迪沃斯托克)
     place_spans = [(p.start, p.end) for p in local if p.end - p.start > 1]
-    for last, (name, ref) in (_company_index().iter_long(text) if text else ()):
-        i, end = last + 1 - len(name), last + 1
+    for i, end, name, ref in _company_index().find(text):
         if any(a <= i < b for a, b in place_spans) and not any(a == i and b <= end for a, b in place_spans):
             continue
         if PART_OF_WORD.match(text[end:end + 1]) and name[-1] in "部局厅处":

@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import ahocorasick
-
+from tradenews.mentions.gazetteer import Gazetteer
 from tradenews.model import Place
 from tradenews.reference import PlaceRef, places
 
@@ -23,15 +22,11 @@ PAIR_CONTEXT = re.compile(r"贸易|经贸|双边|两国|关系|合作|博览会|
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[ahocorasick.Automaton, re.Pattern, dict[str, PlaceRef]]:
-    """An Aho-Corasick automaton over every full name (longest match wins) and the short forms."""
+def _index() -> tuple[Gazetteer[PlaceRef], re.Pattern, dict[str, PlaceRef]]:
+    """Every full name (longest match wins), and the short forms."""
     full, abbr = places()
-    automaton = ahocorasick.Automaton()
-    for name, ref in full.items():
-        automaton.add_word(name, (len(name), ref))
-    automaton.make_automaton()
     short = re.compile("[" + "".join(sorted(abbr)) + "]") if abbr else re.compile(r"(?!)")
-    return automaton, short, abbr
+    return Gazetteer(full), short, abbr
 
 
 def _ref_place(ref: PlaceRef, start: int, end: int) -> Place:
@@ -53,14 +48,12 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
 
 def _find_places(text: str, offset: int = 0) -> list[Place]:
     """Full names anywhere (longest first); one-character short forms in compounds such as 中俄, 对俄."""
-    automaton, short, abbr = _index()
+    gazetteer, short, abbr = _index()
     out: list[Place] = []
     covered: list[tuple[int, int]] = []
-    if text:
-        for end, (length, ref) in automaton.iter_long(text):
-            start = end + 1 - length
-            out.append(_ref_place(ref, offset + start, offset + end + 1))
-            covered.append((start, end + 1))
+    for start, end, _, ref in gazetteer.find(text):
+        out.append(_ref_place(ref, offset + start, offset + end))
+        covered.append((start, end))
     k = 0
     for m in short.finditer(text):
         i = m.start()

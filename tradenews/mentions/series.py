@@ -5,8 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
-
+from tradenews.mentions.gazetteer import Gazetteer
 from tradenews.mentions.numbers import parse_number
 from tradenews.reference import SeriesRef, event_series
 
@@ -25,19 +24,13 @@ EDITION_BEFORE = re.compile(r"第(?P<n>\d+|[一二三四五六七八九十百]+)
 
 
 @lru_cache(maxsize=1)
-def _series_index() -> tuple[ahocorasick.Automaton | None, dict[str, SeriesRef]]:
-    """An Aho-Corasick automaton over every series name and alias (longest match wins)."""
+def _series_index() -> Gazetteer[SeriesRef]:
+    """Every series name and alias (longest match wins)."""
     names: dict[str, SeriesRef] = {}
     for s in event_series():
         for name in (s.series, *s.aliases):
             names.setdefault(name, s)
-    if not names:
-        return None, names
-    automaton = ahocorasick.Automaton()
-    for name in names:
-        automaton.add_word(name, name)
-    automaton.make_automaton()
-    return automaton, names
+    return Gazetteer(names)
 
 
 def find_series(text: str, offset: int = 0) -> list[SeriesMention]:
@@ -54,12 +47,8 @@ def _series_cached(text: str) -> tuple[SeriesMention, ...]:
 
 def _find_series(text: str, offset: int = 0) -> list[SeriesMention]:
     """Series names (longest first), each with the edition written before it (第六届“进博会)."""
-    automaton, names = _series_index()
-    if automaton is None or not text:
-        return []
     out = []
-    for end, name in automaton.iter_long(text):
-        start = end + 1 - len(name)
+    for start, end, _, ref in _series_index().find(text):
         edition = None
         m = EDITION_BEFORE.search(text, max(0, start - 12), start)
         if m:
@@ -68,7 +57,7 @@ def _find_series(text: str, offset: int = 0) -> list[SeriesMention]:
                 edition = int(parse_number(m.group("n"))) or None
             except (ValueError, KeyError, IndexError):
                 edition = None
-        out.append(SeriesMention(offset + start, offset + end + 1, names[name], edition))
+        out.append(SeriesMention(offset + start, offset + end, ref, edition))
     return out
 
 
