@@ -13,8 +13,12 @@ previous package as it was and the next run recovers on its own.
 
 Deployed as `publish-dataset/scheduled` by prefect.yaml; `tradenews serve` serves it in-process.
 
-Runners (parameter `runner`): "default" runs the extraction batches on the flow's own task runner
-(threads in the flow's process); "process" on a process pool of one worker per core (Prefect's
+Worker processes import this module to run `extract_batch`: it imports nothing beyond Prefect and the
+extraction stages at module level (the publishing stages import pandas, pyarrow, pandera and
+frictionless when they run).
+
+Runners (parameter `runner`): "default" runs the extraction batches one after the other in the flow's
+own thread; "process" on a process pool of one worker per core (Prefect's
 ProcessPoolTaskRunner); "dask" on a Dask cluster through prefect-dask's DaskTaskRunner, the one at
 `address` (tcp://host:8786) or a local cluster of LOCAL_DASK_WORKERS worker processes. Only the
 extraction is distributed: reading, building, validating and publishing stay in the flow's process
@@ -40,13 +44,21 @@ if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
 from tradenews import pipeline  # noqa: E402
 from tradenews.cache import CacheStats, default_cache_dir  # noqa: E402
 from tradenews.model import Extraction, SourceFile  # noqa: E402
-from tradenews.publish.package import package_lock, publish  # noqa: E402
 
 BATCH = 200
 MAX_WORKER_BATCH = 1000
 RUNNERS = ("default", "process", "dask")
 LOCAL_DASK_WORKERS = 2
 PERMANENT = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
+
+
+def preload_stages() -> None:
+    """Import the stages after extraction (pandas, pyarrow, pandera, frictionless: seconds of imports).
+    The CLI calls this while the local Prefect server boots, where the time is free; extraction workers
+    never need them."""
+    import tradenews.publish.package  # noqa: F401
+    import tradenews.tables.build  # noqa: F401
+    import tradenews.tables.validate  # noqa: F401
 
 
 def transient_os_error(task, task_run, state) -> bool:
@@ -130,6 +142,8 @@ def batch_size(documents: int, workers: int) -> int:
 
 @task(name="publish-package", cache_policy=NO_CACHE, **FS_RETRIES)
 def publish_package(frames, out: str, rejected: dict[str, str]):
+    from tradenews.publish.package import publish
+
     return publish(frames, Path(out), rejected=rejected)
 
 
@@ -171,10 +185,12 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     reports: where the run reports go (default: `reports/` beside `out`).
     cache: extraction cache folder (default: $TRADENEWS_CACHE_DIR, else `.cache/tradenews` beside `out`).
     use_cache: False re-extracts every document (the cache is neither read nor written).
-    runner: where the extraction batches run: "default" (the flow's threads), "process" (one process per
+    runner: where the extraction batches run: "default" (the flow's own thread), "process" (one process per
         core) or "dask" (the Dask cluster at `address`, else a local cluster of two workers).
     address: scheduler address of a Dask cluster (tcp://host:8786), for runner "dask".
     """
+    from tradenews.publish.package import package_lock  # (pandas, pyarrow: not needed by extraction workers)
+
     t_flow = time.perf_counter()
     timings = pipeline.Timings()
     extra_runner = task_runner(runner, address)  # fails here, before anything is read, on a bad choice
@@ -196,19 +212,20 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         cache_arg = str(cache_dir) if cache_dir else None
         work: list[pipeline.BatchWork] = []
         with shared_api(runner), (extra_runner or contextlib.nullcontext()) as other:
-            if other is None:  # the flow's own task runner, batches of BATCH
-                futures = [extract_batch.submit(docs[i:i + BATCH], cache_arg) for i in range(0, len(docs), BATCH)]
+            if other is None:
+                # the flow's own thread, one batch after the other: extraction is CPU-bound Python, and
+                # batches on several threads would only take turns holding the GIL (and slow each other)
+                results = (extract_batch(quote(docs[i:i + BATCH]), cache_arg) for i in range(0, len(docs), BATCH))
             else:
                 size = batch_size(len(docs), LOCAL_DASK_WORKERS if runner == "dask" else os.cpu_count() or 1)
                 futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg})
                            for i in range(0, len(docs), size)]
-            for future in futures:
-                batch, batch_stats, batch_work = future.result()
+                results = (futures.pop(0).result() for _ in range(len(futures)))  # each result kept once
+            for batch, batch_stats, batch_work in results:
                 extractions.extend(batch)
                 stats.merge(batch_stats)
                 work.append(batch_work)
                 logger.info("extracted %d/%d documents", len(extractions), len(docs))
-            futures.clear()  # the extractions are kept once, in `extractions`
         pipeline.extraction_timings(timings, work)
         logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
                     len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))

@@ -98,6 +98,7 @@ def reached():
 
 import tradenews.pipeline as pipeline
 import tradenews.publish.package as package
+import tradenews.tables.validate as validate
 
 
 def hook(module, name, nth=1, after=False, when=lambda *a: True):
@@ -127,7 +128,7 @@ HOOKS = {
     "": lambda: None,
     "extract": lambda: hook(pipeline, "extract_source", nth=40),
     "extract-first": lambda: hook(pipeline, "extract_source"),
-    "validate": lambda: hook(pipeline, "validate_tables"),
+    "validate": lambda: hook(validate, "validate_tables"),
     "write": lambda: hook(package, "write_parquet", nth=3),
     "check": lambda: hook(package, "check_package"),
     "fsync": lambda: hook(package, "_fsync_tree"),

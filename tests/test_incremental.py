@@ -352,8 +352,9 @@ def _cli(args: list[str]) -> tuple[int, str, str]:
 
 
 def test_flow_reports_cache_use_and_retries_transient_errors_only(harness, tmp_path, monkeypatch):
-    import flows.publish as flow_mod
     from prefect.artifacts import Artifact
+
+    import tradenews.publish.package as package_mod
 
     from tradenews.publish.package import PublishError
 
@@ -363,7 +364,7 @@ def test_flow_reports_cache_use_and_retries_transient_errors_only(harness, tmp_p
     assert code == 0 and "tradenews: documents: 0 from cache, 3 extracted" in out
 
     calls = []
-    real = flow_mod.publish
+    real = package_mod.publish
 
     def flaky(frames, out, **kw):
         calls.append(out)
@@ -371,7 +372,7 @@ def test_flow_reports_cache_use_and_retries_transient_errors_only(harness, tmp_p
             raise OSError(errno.EIO, "Input/output error")
         return real(frames, out, **kw)
 
-    monkeypatch.setattr(flow_mod, "publish", flaky)
+    monkeypatch.setattr(package_mod, "publish", flaky)
     (raw / "new.txt").write_text(article(11), encoding="utf-8")
     code, out, _ = _cli(args)
     assert code == 0
@@ -386,12 +387,12 @@ def test_flow_reports_cache_use_and_retries_transient_errors_only(harness, tmp_p
         raise PublishError("the new package is not valid")
 
     calls.clear()
-    monkeypatch.setattr(flow_mod, "publish", invalid)
+    monkeypatch.setattr(package_mod, "publish", invalid)
     with pytest.raises(PublishError):
         _cli(args)
     assert len(calls) == 1  # not a transient error: no retry
 
-    monkeypatch.setattr(flow_mod, "publish", real)
+    monkeypatch.setattr(package_mod, "publish", real)
     code, out, _ = _cli(args)
     assert code == 0 and "tradenews: documents: 4 from cache, 0 extracted" in out
 

@@ -51,9 +51,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, server) -> int:
-    from flows.publish import publish_dataset  # the CLI is the only library entry that starts a flow
+    from flows.publish import preload_stages, publish_dataset  # the CLI is the only library entry that starts a flow
     from flows.server import use_api
     from tradenews.publish.package import PackageLocked
+
+    preload_stages()  # while the local server boots
 
     before = package_version(args.out)
     try:

@@ -1,4 +1,8 @@
-"""The stages in order, as plain functions (the Prefect flow in flows/ calls these)."""
+"""The stages in order, as plain functions (the Prefect flow in flows/ calls these).
+
+Reading and extracting import only the ingest, mentions and records stages: a worker process that
+only extracts (process pool, Dask) does not load pandas, pandera, pyarrow or frictionless. The
+later stages import them when they run."""
 from __future__ import annotations
 
 import contextlib
@@ -11,18 +15,19 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from tradenews.cache import CacheStats, ExtractionCache
 from tradenews.ingest.document import build_document
 from tradenews.ingest.read import SIDECAR_SUFFIX, RejectedInput, list_inputs, read_source, relative_name
 from tradenews.model import Extraction, SourceFile
-from tradenews.publish.package import PublishResult, package_lock, publish
 from tradenews.records.extract import extract_document
-from tradenews.tables.build import build_tables
-from tradenews.tables.validate import REJECT_COLUMNS, validate_tables
 from tradenews.version import extractor_version
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tradenews.publish.package import PublishResult
 
 
 class Timings(dict):
@@ -107,6 +112,10 @@ def extract_source(src: SourceFile, paths: tuple[str, ...] = ()) -> Extraction:
 
 def extraction_failures(extractions: list[Extraction]) -> pd.DataFrame:
     """Documents whose facts could not be read, as rows of the rejected-rows report."""
+    import pandas as pd
+
+    from tradenews.tables.validate import REJECT_COLUMNS
+
     rows = [{"table": "documents", "record_id": ex.document.doc_id, "doc_id": ex.document.doc_id,
              "column": None, "check": "extraction", "failure_case": ex.error}
             for ex in extractions if ex.error]
@@ -114,6 +123,9 @@ def extraction_failures(extractions: list[Extraction]) -> pd.DataFrame:
 
 
 def build_and_validate(extractions: list[Extraction]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    from tradenews.tables.build import build_tables
+    from tradenews.tables.validate import validate_tables
+
     frames = build_tables(extractions, extractor_version())
     frames, rejected = validate_tables(frames)
     return frames, _with_failures(rejected, extractions)
@@ -122,6 +134,9 @@ def build_and_validate(extractions: list[Extraction]) -> tuple[dict[str, pd.Data
 def build_and_validate_timed(extractions: list[Extraction], timings: Timings
                              ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """build_and_validate, adding the seconds of each half to `timings` ('build', 'validate')."""
+    from tradenews.tables.build import build_tables
+    from tradenews.tables.validate import validate_tables
+
     with timings.stage("build"):
         frames = build_tables(extractions, extractor_version())
     with timings.stage("validate"):
@@ -130,6 +145,8 @@ def build_and_validate_timed(extractions: list[Extraction], timings: Timings
 
 
 def _with_failures(rejected: pd.DataFrame, extractions: list[Extraction]) -> pd.DataFrame:
+    import pandas as pd
+
     failures = extraction_failures(extractions)
     return pd.concat([failures, rejected], ignore_index=True) if len(failures) else rejected
 
@@ -244,6 +261,8 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
     """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set.
 
     summary['timings'] holds the seconds of each stage (see Timings)."""
+    from tradenews.publish.package import package_lock, publish
+
     timings, t0 = Timings(), time.perf_counter()
     with package_lock(out):
         with timings.stage("read"):

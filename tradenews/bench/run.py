@@ -60,8 +60,9 @@ def _child(args: argparse.Namespace) -> int:
         from flows.server import local_api, use_api
 
         with local_api() as server:
-            from flows.publish import publish_dataset
+            from flows.publish import preload_stages, publish_dataset
 
+            preload_stages()
             t_import = time.perf_counter() - t0
             with use_api(server):
                 server and server.wait_ready()
