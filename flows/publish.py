@@ -188,6 +188,9 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     runner: where the extraction batches run: "default" (the flow's own thread), "process" (one process per
         core) or "dask" (the Dask cluster at `address`, else a local cluster of two workers).
     address: scheduler address of a Dask cluster (tcp://host:8786), for runner "dask".
+
+    Returns the run summary (rows, version, changes per table, timings); the per-document lists (paths
+    extracted, changes per document) are in `run-summary.json` among the reports.
     """
     from tradenews.publish.package import package_lock  # (pandas, pyarrow: not needed by extraction workers)
 
@@ -257,7 +260,7 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         timings.get(k, 0.0) for k in ("read", "extract", "build", "validate", "publish", "validate_package",
                                       "reports")))
     summary["timings"] = timings.rounded()
-    return summary
+    return pipeline.compact_summary(summary)  # the per-document lists stay in the run-summary report
 
 
 if __name__ == "__main__":

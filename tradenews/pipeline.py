@@ -285,6 +285,17 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
         return summary
 
 
+def compact_summary(summary: dict) -> dict:
+    """The summary without its per-document lists (extracted paths, changes per document), which the
+    run-summary report keeps: what a flow returns, so that Prefect does not walk 10,000 entries when it
+    records the flow's result."""
+    out = {k: v for k, v in summary.items() if k != "extracted"}
+    if out.get("changes"):
+        out["changes"] = {"tables": out["changes"]["tables"]}
+    out["run_summary"] = str(Path(summary["reports"]) / "run-summary.json")
+    return out
+
+
 def publish_timings(timings: Timings, result: PublishResult | None) -> None:
     """Split the publishing time: the package check (frictionless + pandera on the written files) counts as
     validation ('validate_package'), the rest stays 'publish'."""
