@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -85,6 +86,14 @@ def read_inputs(raw: str) -> pipeline.ReadResult:
 def extract_batch(batch: list[tuple[SourceFile, tuple[str, ...]]], cache_dir: str | None
                   ) -> tuple[list[Extraction], CacheStats, pipeline.BatchWork]:
     return pipeline.extract_cached_timed(batch, pipeline.open_cache(cache_dir))
+
+
+@task(name="start-worker", cache_policy=NO_CACHE)
+def start_worker() -> str:
+    """Run on each process-pool worker first, while the flow reads: by the first batch the worker has
+    started and imported the extraction stages and their reference data."""
+    pipeline.warm_up()
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @task(name="build-and-validate", cache_policy=NO_CACHE)
@@ -203,18 +212,22 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     cache_dir = (Path(cache).expanduser().resolve() if cache else default_cache_dir(out_path)) if use_cache else None
     with package_lock(out_path) as lock:
         logger.info("holding %s", lock)
-        with timings.stage("read"):
-            read = read_inputs(raw)
-        for w in read.warnings:
-            logger.warning(w)
-        for r in read.rejected:
-            logger.warning("rejected %s: %s", r["path"], r["reason"])
-        docs = pipeline.group_duplicates(read.sources)
-        extractions: list[Extraction] = []
-        stats = CacheStats()
-        cache_arg = str(cache_dir) if cache_dir else None
-        work: list[pipeline.BatchWork] = []
-        with shared_api(runner), (extra_runner or contextlib.nullcontext()) as other:
+        with contextlib.ExitStack() as pool:
+            pool.enter_context(shared_api(runner))
+            other = pool.enter_context(extra_runner) if extra_runner is not None else None
+            # process-pool workers start (interpreter, Prefect, the extraction stages) while the folder is read
+            started = [other.submit(start_worker, {}) for _ in range(os.cpu_count() or 1)] if runner == "process" else []
+            with timings.stage("read"):
+                read = read_inputs(raw)
+            for w in read.warnings:
+                logger.warning(w)
+            for r in read.rejected:
+                logger.warning("rejected %s: %s", r["path"], r["reason"])
+            docs = pipeline.group_duplicates(read.sources)
+            extractions: list[Extraction] = []
+            stats = CacheStats()
+            cache_arg = str(cache_dir) if cache_dir else None
+            work: list[pipeline.BatchWork] = []
             if other is None:
                 # the flow's own thread, one batch after the other: extraction is CPU-bound Python, and
                 # batches on several threads would only take turns holding the GIL (and slow each other)
@@ -229,6 +242,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
                 stats.merge(batch_stats)
                 work.append(batch_work)
                 logger.info("extracted %d/%d documents", len(extractions), len(docs))
+            for future in started:
+                future.result()
         pipeline.extraction_timings(timings, work)
         logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
                     len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))

@@ -31,7 +31,7 @@ class LocalServer:
         deadline = time.monotonic() + self.timeout
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the local Prefect server stopped while starting (exit {self.process.returncode})")
+                raise RuntimeError(f"the Prefect server stopped while starting (exit {self.process.returncode})")
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as resp:
                     if resp.status == 200:
@@ -39,11 +39,11 @@ class LocalServer:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the local Prefect server did not answer within {self.timeout:.0f} s")
+                raise RuntimeError(f"the Prefect server did not answer within {self.timeout:.0f} s")
             time.sleep(0.1)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -63,7 +63,7 @@ def local_api():
     import importlib.util
 
     app_dir = Path(importlib.util.find_spec("prefect").submodule_search_locations[0]).parent
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **settings.to_environment_variables(exclude_unset=True),
            "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     process = subprocess.Popen(

@@ -100,6 +100,11 @@ def group_duplicates(sources: list[SourceFile]) -> list[tuple[SourceFile, tuple[
             for group in sorted(by_hash.values(), key=lambda g: min(s.source_path for s in g))]
 
 
+def warm_up() -> None:
+    """Load the reference data and build the gazetteers (done once per process, on first use)."""
+    extract_source(SourceFile("warm-up.txt", "0" * 64, "utf-8", "2023年11月5日,江西省与俄罗斯签署合作协议,金额1亿元。", {}))
+
+
 def extract_source(src: SourceFile, paths: tuple[str, ...] = ()) -> Extraction:
     doc = build_document(src)
     if paths:

@@ -36,13 +36,11 @@ import platform
 import pstats
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,26 +175,19 @@ def run_one(kind: str, runner: str, raw: Path, out: Path, env: dict) -> dict:
 def prefect_server(env: dict, log: Path, timeout: float = 240.0):
     """A Prefect server of our own on a free loopback port (as a deployment has one running): flow runs
     then skip starting the embedded server. Stopped (its process group) at the end."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    from flows.server import LocalServer, free_port
+
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     with log.open("wb") as fh:
         proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
                                  "--port", str(port)], env=env, stdout=fh, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Prefect server did not start; see {log}")
-            time.sleep(0.5)
+        try:
+            LocalServer(url, proc, timeout).wait_ready()
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}; see {log}") from exc
         yield url
     finally:
         with contextlib.suppress(ProcessLookupError):
