@@ -16,7 +16,7 @@ from tradenews.mentions.places import find_places
 from tradenews.mentions.series import SeriesMention, find_series
 from tradenews.model import Document, Evidence
 
-SENTENCE_END = re.compile(r"[。!?！？]+[”」』\"]?|$")
+SENTENCE_END = re.compile(r"[。!?！？]+[”」』\"]?")
 OPENERS, CLOSERS = "(“《「", ")”》」"
 CLAUSE_TOKEN = re.compile(r"[(“《「)”》」,;，；:：]")  # brackets and quotes open and close; the rest separate
 CAPTION = re.compile(r"^(?:图为|图片|\(图|图:|上图|下图)")
@@ -134,12 +134,12 @@ def sentences(doc: Document) -> list[Sentence]:
         if block.kind == "boilerplate":
             continue
         text = doc.text[block.start:block.end]
+        ends = [m.end() for m in SENTENCE_END.finditer(text)]
+        if not ends or ends[-1] < len(text):
+            ends.append(len(text))  # the block's last words, with no end mark
         pos = 0
-        for m in SENTENCE_END.finditer(text):
-            end = m.end()
+        for end in ends:
             if end <= pos:
-                if m.end() == len(text):
-                    break
                 continue
             raw = text[pos:end]
             lead = len(raw) - len(raw.lstrip())
@@ -152,6 +152,4 @@ def sentences(doc: Document) -> list[Sentence]:
                                 if m.end <= stop]
                 out.append(s)
             pos = end
-            if end == len(text):
-                break
     return out

@@ -44,6 +44,9 @@ MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备
                           r"(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)[^,，。;；]{0,16}?(?:项目|协议|合同|备忘录)")
 
 
+COUNTED_NOUN = re.compile(r"项目|协议|合同|备忘录")  # every MARKED_COUNT match names one of these
+
+
 @dataclass
 class Party:
     name: str
@@ -165,7 +168,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, earlier,
                                           prev is not None and context != clause.text))
             # agreements without an amount
-            for ci, clause in enumerate(sent.clauses):
+            for ci, clause in enumerate(sent.clauses if SIGN.search(text) and AGREEMENT.search(text) else ()):
                 if ci in used_clauses or not SIGN.search(clause.text) or not AGREEMENT.search(clause.text):
                     continue
                 if NOT_DEAL.search(clause.text) or any(clause.start <= m.start < clause.end for m in money_all):
@@ -191,6 +194,8 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
 
 
 def _count(text: str) -> tuple[int, str] | None:
+    if not COUNTED_NOUN.search(text):
+        return None  # (MARKED_COUNT backtracks over every number of the text before failing)
     m = MARKED_COUNT.search(text)
     if not m:
         return None

@@ -239,7 +239,8 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
                 series=ref.series if ref and name.endswith(tuple([ref.series, *ref.aliases])) else None,
                 edition=edition, start_date=first, end_date=last, city=city, country_code=country,
                 venue=venue.group("venue") if venue else None, article_no=sent.article_no))
-        _share_between_coordinated(events[len(events) - len(found):], sent)
+        if len(found) > 1:
+            _share_between_coordinated(events[len(events) - len(found):], sent)
         if HAS_DAY.search(text):
             dated = sent.dates(doc.reference_date.year)
             if dated:

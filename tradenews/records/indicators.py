@@ -50,6 +50,8 @@ def extract_indicators(doc: Document, sents: list[Sentence]) -> list[Indicator]:
             continue
         taken: list[tuple[int, int]] = []
         for row in (indicator_metrics() if keywords.search(text) else ()):
+            if row["keyword"] not in text:
+                continue
             for m in _metric_re(row["keyword"], row["unit_word"]).finditer(text):
                 span = (m.start(), m.end())
                 if any(a < span[1] and span[0] < b for a, b in taken):
@@ -76,7 +78,7 @@ def extract_indicators(doc: Document, sents: list[Sentence]) -> list[Indicator]:
                                      [sent.evidence("indicator.metric", sent.start + m.start(), sent.start + m.end())],
                                      qualifier=qualifier_of(m.group("pre"), m.group("suf"), None),
                                      article_no=sent.article_no))
-        for m in SHARE.finditer(text):
+        for m in SHARE.finditer(text) if "占" in text else ():  # (SHARE opens with a lazy run of any length)
             try:
                 value = parse_number(m.group("num"))
             except (ValueError, KeyError, IndexError):
