@@ -100,6 +100,10 @@ def test_bench_harness_at_tiny_n(tmp_path):
     assert float(flow.group(1)) > 0 and int(flow.group(3).replace(",", "")) > 50  # peak RSS in MB
     assert re.search(r"^\| 6 \| flow/default \| [\d.]+ \|$", text, re.M)  # flow / library ratio
     assert "## Extraction profile" in text and "cumtime" in text
+    alone = re.search(r"^\| extraction alone >= 500 articles/s per core \| ([\d,]+) articles per CPU second "
+                      r"\(best of 5 passes over 6 articles; ([\d,]+) in the library run of 6, one pass\) \| (yes|NO) \|$",
+                      text, re.M)
+    assert alone and int(alone.group(1).replace(",", "")) > 0, text[text.find("## Targets"):]
     # the flow (in its child process) and the library path published the same tables
     work = tmp_path / "work" / "n6"
     for table in ("documents", "deals", "trade_flows", "events", "evidence"):
