@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("TRADENEWS_CACHE_DIR", None)
     info = machine()
     info["prefect_api"] = "a Prefect server started once for the benchmark" if args.server else \
-        "the embedded server each run starts (as `tradenews run` does)"
+        "a local server each run starts while it imports the library (as `tradenews run` does)"
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     t_all = time.perf_counter()
     print(f"tradenews bench: {info.get('cpu', '?')}, {info['cores']} cores; work folder {work}", flush=True)
