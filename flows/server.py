@@ -49,6 +49,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _stop_with_parent() -> None:
+    """In the server process before it starts (Linux): a SIGTERM when the run's process dies, even by
+    kill -9, so that no server is left behind."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @contextlib.contextmanager
 def local_api():
     """None when an API is configured (or ephemeral mode is off); else a LocalServer that is booting.
@@ -69,7 +79,8 @@ def local_api():
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL)
+         "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL,
+        preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
     try:
         yield LocalServer(f"http://127.0.0.1:{port}/api", process,
                           float(settings.server.ephemeral.startup_timeout_seconds))

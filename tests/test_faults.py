@@ -500,3 +500,31 @@ def test_prefect_api_lost_mid_run(server, old_package, tmp_path):
     # the next run (plain pipeline here: the server is gone) finds the package current and complete
     summary = pipeline.run_local(raw, base / "pkg", base / "reports")
     assert summary["published_changes"] is False and summary["version"] == "1.1.0"
+
+
+def test_a_killed_run_leaves_no_prefect_server_behind(tmp_path):
+    """`tradenews run` starts its own local Prefect server; killing the run (-9, no cleanup) stops it too."""
+    import psutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(3):
+        (raw / f"a{i}.txt").write_text(short_article(i), encoding="utf-8")
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect"))
+    env.pop("PREFECT_API_URL", None)
+    run = subprocess.Popen([sys.executable, "-m", "tradenews.cli", "run", "--raw", str(raw), "--out",
+                            str(tmp_path / "pkg")], env=env, cwd=str(ROOT),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, servers = time.monotonic() + 60, []
+    while not servers and time.monotonic() < deadline:
+        try:
+            servers = [p for p in psutil.Process(run.pid).children(recursive=True)
+                       if "prefect.server.api.server:create_app" in " ".join(p.cmdline())]
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    assert servers, "the run started no local Prefect server"
+    run.kill()
+    run.wait()
+    gone, alive = psutil.wait_procs(servers, timeout=20)
+    assert not alive, f"server processes left running: {[p.pid for p in alive]}"
