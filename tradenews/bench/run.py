@@ -65,7 +65,8 @@ def _child(args: argparse.Namespace) -> int:
             preload_stages()
             t_import = time.perf_counter() - t0
             with use_api(server):
-                server and server.wait_ready()
+                if server is not None:
+                    server.wait_ready()  # (not part of the run's time: the server booted during the imports)
                 t_call = time.perf_counter()
                 summary = publish_dataset(raw=str(raw), out=str(out / "pkg"), reports=str(out / "reports"),
                                           use_cache=False, runner=args.runner)

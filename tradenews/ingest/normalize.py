@@ -16,7 +16,6 @@ from opencc import OpenCC
 TERMINAL = set("。！？!?…”」』\"')）:：；;")
 CLAUSE_PUNCT = re.compile(r"[，,、；;]")
 CJK = re.compile(r"[\u3400-\u9fff]")
-CJK_ALL = re.compile(r"[\u3400-\u9fff]")
 CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
 LONG_LINE = 40  # a line this long without a sentence end was broken by the page layout
 
@@ -40,7 +39,7 @@ FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def _nfkc_char(ch: str) -> str:
-    if ch in "\r\u200b\ufeff":
+    if DROPPED_RE.match(ch):
         return ""
     return unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
 
@@ -135,7 +134,7 @@ def normalize_text(text: str) -> tuple[str, array, str]:
     """Return (normalized text, original offset of each char, script 'Hans' or 'Hant')."""
     text, offsets = _nfkc(text)
     text, changed = _simplify(text)
-    cjk = len(CJK_ALL.findall(text)) if changed else 0
+    cjk = len(CJK.findall(text)) if changed else 0
     script = "Hant" if cjk and changed / cjk > 0.03 else "Hans"
     out, out_offsets = _join_layout_breaks(text, offsets)
     return out, out_offsets, script

@@ -52,7 +52,9 @@ class Sentence:
     article_no: int
     excluded: list[tuple[int, int]] = field(default_factory=list)  # spans no party may come from
     places: list = field(default_factory=list)  # filled from the document's places, found once
+    doc_series: list = field(default_factory=list)  # the document's series mentions inside the sentence
     text: str = ""  # doc.text[start:end], set by sentences()
+    _per_year: dict = field(default_factory=dict, repr=False)  # (finder, year) -> its mentions
 
     @lazy
     def money(self):
@@ -70,28 +72,23 @@ class Sentence:
     def growth(self):
         return find_growth(self.text, self.start)
 
-    doc_series: list = field(default_factory=list)  # the document's series mentions inside the sentence
-
     @lazy
     def series(self):
         """Series mentions, sentence-local offsets."""
         return [SeriesMention(s.start - self.start, s.end - self.start, s.series, s.edition) for s in self.doc_series]
 
-    @lazy
-    def _by_year(self) -> dict:
-        return {}
-
     def periods(self, year: int):
-        key = ("periods", year)
-        if key not in self._by_year:
-            self._by_year[key] = find_periods(self.text, year, self.start)
-        return self._by_year[key]
+        return self._with_year(find_periods, year)
 
     def dates(self, year: int):
-        key = ("dates", year)
-        if key not in self._by_year:
-            self._by_year[key] = find_dates(self.text, year, self.start)
-        return self._by_year[key]
+        return self._with_year(find_dates, year)
+
+    def _with_year(self, find, year: int):
+        """Mentions read with `year` as the default year, found once per (finder, year)."""
+        key = (find, year)
+        if key not in self._per_year:
+            self._per_year[key] = find(self.text, year, self.start)
+        return self._per_year[key]
 
     def clause_of(self, pos: int) -> int:
         for i, c in enumerate(self.clauses):
