@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.server import free_port
 from tests.conftest import ROOT, SEED
 from tests.test_incremental import article
 from tradenews.publish.check import check_package
@@ -33,12 +33,6 @@ DEPLOYMENT = "publish-dataset/scheduled"
 SERVER_TIMEOUT = 90
 RUN_TIMEOUT = 240
 TIMINGS: dict[str, float] = {}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Proc:
@@ -99,7 +93,7 @@ class Server:
         self.base = base
         self.home = base / "prefect-home"
         self.home.mkdir()
-        self.url = f"http://127.0.0.1:{_free_port()}/api"
+        self.url = f"http://127.0.0.1:{free_port()}/api"
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("PREFECT_", "TRADENEWS_")) and k not in ("VIRTUAL_ENV",)}
         env.update(PREFECT_HOME=str(self.home), PREFECT_API_URL=self.url, PREFECT_SERVER_ANALYTICS_ENABLED="false",

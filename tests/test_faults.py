@@ -25,7 +25,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.server import free_port
 from tests.conftest import ROOT
 from tests.reliability import CHILD, files, leftovers, short_article, version
 from tradenews import pipeline
@@ -336,13 +336,20 @@ def test_a_full_disk_for_real(tmpfs, tmp_path):
     assert check_package(out) == []
 
 
-def test_a_read_only_file_system_for_real(tmpfs, tmp_path):
+def _published_then_read_only(tmpfs: Path, tmp_path: Path) -> tuple[Path, Path, dict]:
+    """A package published on the tmpfs, one more article in raw/, then the tmpfs remounted read-only:
+    (raw, package folder, its files before)."""
     raw = _raw(tmp_path, 3)
     out = tmpfs / "pkg"
     pipeline.run_local(raw, out, tmp_path / "reports")
     before = files(out)
     (raw / "new.txt").write_text(short_article(9), encoding="utf-8")
     assert _mount(["mount", "-o", "remount,ro", str(tmpfs)])
+    return raw, out, before
+
+
+def test_a_read_only_file_system_for_real(tmpfs, tmp_path):
+    raw, out, before = _published_then_read_only(tmpfs, tmp_path)
     with pytest.raises(OSError) as exc:
         pipeline.run_local(raw, out, tmp_path / "reports")
     assert exc.value.errno == errno.EROFS
@@ -354,17 +361,12 @@ def test_a_read_only_file_system_for_real(tmpfs, tmp_path):
 
 # --- the CLI and the Prefect API ------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class Server:
     """`prefect server start` on a free loopback port, own PREFECT_HOME, own process group."""
 
     def __init__(self, base: Path):
-        self.url = f"http://127.0.0.1:{_free_port()}/api"
+        self.url = f"http://127.0.0.1:{free_port()}/api"
         self.env = _env(PREFECT_HOME=str(base / "prefect-home"), PREFECT_API_URL=self.url,
                         PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_CLIENT_MAX_RETRIES="0")
         self.env = {k: v for k, v in self.env.items() if not k.startswith("PREFECT_") or k in (
@@ -430,7 +432,7 @@ def _failure_line(output: str) -> str:
 
 def test_cli_without_a_prefect_api_fails_at_once_and_touches_nothing(old_package):
     base, raw, before = old_package
-    env = _env(PREFECT_HOME=str(base / "home"), PREFECT_API_URL=f"http://127.0.0.1:{_free_port()}/api",
+    env = _env(PREFECT_HOME=str(base / "home"), PREFECT_API_URL=f"http://127.0.0.1:{free_port()}/api",
                PREFECT_CLIENT_MAX_RETRIES="0")
     child = _cli(base, env, "--raw", str(raw), "--out", str(base / "pkg"), "--no-cache")
     assert child.wait() == 1
@@ -443,12 +445,7 @@ def test_cli_without_a_prefect_api_fails_at_once_and_touches_nothing(old_package
 
 @pytest.mark.slow
 def test_cli_on_a_read_only_folder_prints_one_clear_line(server, tmpfs, tmp_path):
-    raw = _raw(tmp_path, 3)
-    out = tmpfs / "pkg"
-    pipeline.run_local(raw, out, tmp_path / "reports")
-    before = files(out)
-    (raw / "new.txt").write_text(short_article(9), encoding="utf-8")
-    assert _mount(["mount", "-o", "remount,ro", str(tmpfs)])
+    raw, out, before = _published_then_read_only(tmpfs, tmp_path)
     child = _cli(tmp_path, server.env, "--raw", str(raw), "--out", str(out), "--reports", str(tmp_path / "r"),
                  "--no-cache")
     assert child.wait() == 1
