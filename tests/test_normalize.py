@@ -47,3 +47,26 @@ def test_related_article_titles_are_boilerplate():
         "相关新闻:\n某市对东盟出口增长30%达50亿元\n第三届某博览会签约项目100个\n")
     kinds = [b.kind for b in split_blocks(text)]
     assert kinds == ["body", "boilerplate", "boilerplate", "boilerplate"]
+
+
+def test_inserted_pinyin_readings_are_dropped_and_offsets_still_map_back():
+    raw = "兩地經(jīng)貿(mào)合作會(huì )議在(WTO)規則下舉行(jǔ xíng)"
+    text, offsets, _ = normalize_text(raw)
+    assert text.startswith("两地经贸合作会议在(WTO)规则下举行")
+    i = text.index("贸")
+    assert raw[offsets[i]] == "貿"
+    assert raw[offsets[text.index("合")]] == "合"
+
+
+def test_bracketed_latin_that_is_not_a_reading_stays():
+    text, _, _ = normalize_text("公司与(mao)集团签约,日方(JETRO)出席。")
+    assert "(mao)" in text and "(JETRO)" in text
+
+
+def test_html_remnants_become_paragraphs_and_entities_characters():
+    raw = '<p class="ql-block">第一段&nbsp;文字。</p><p>第二段&amp;结尾。</p>'
+    text, offsets, _ = normalize_text(raw)
+    assert "<" not in text and "&nbsp;" not in text
+    assert "第一段 文字。" in text and "第二段&结尾。" in text
+    assert text.index("第二段") > text.index("文字。") and "\n" in text[text.index("文字。"):text.index("第二段")]
+    assert raw[offsets[text.index("第二段")]] == "第"

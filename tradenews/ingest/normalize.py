@@ -1,6 +1,7 @@
 """Normalize decoded text for extraction while keeping a map back to the original offsets.
 
-Order matters: NFKC first (full-width digits and punctuation), then Traditional -> Simplified,
+Order matters: NFKC first (full-width digits and punctuation), then the page's artefacts go (HTML
+remnants, inserted pinyin readings: tradenews/ingest/artefacts.py), then Traditional -> Simplified,
 then page-layout line breaks inside a sentence are joined.
 """
 from __future__ import annotations
@@ -12,6 +13,8 @@ from array import array
 from functools import lru_cache
 
 from opencc import OpenCC
+
+from tradenews.ingest.artefacts import apply_edits, markup_edits, reading_edits
 
 TERMINAL = set("。！？!?…”」』\"')）:：；;")
 CLAUSE_PUNCT = re.compile(r"[，,、；;]")
@@ -118,21 +121,14 @@ def _join_layout_breaks(text: str, offsets: array) -> tuple[str, array]:
         if _joins(lines[a], lines[b]):
             # drop trailing spaces of a, the newlines and blank lines between, and leading spaces of b
             drops.append((starts[a] + len(lines[a].rstrip()), starts[b] + (len(lines[b]) - len(lines[b].lstrip()))))
-    if not drops:
-        return text, offsets
-    parts, out_offsets, pos = [], array("q"), 0
-    for a, b in drops:
-        parts.append(text[pos:a])
-        out_offsets.extend(offsets[pos:a])
-        pos = b
-    parts.append(text[pos:])
-    out_offsets.extend(offsets[pos:])
-    return "".join(parts), out_offsets
+    return apply_edits(text, offsets, [(a, b, "") for a, b in drops])
 
 
 def normalize_text(text: str) -> tuple[str, array, str]:
     """Return (normalized text, original offset of each char, script 'Hans' or 'Hant')."""
     text, offsets = _nfkc(text)
+    text, offsets = apply_edits(text, offsets, markup_edits(text))
+    text, offsets = apply_edits(text, offsets, reading_edits(text))
     text, changed = _simplify(text)
     cjk = len(CJK.findall(text)) if changed else 0
     script = "Hant" if cjk and changed / cjk > 0.03 else "Hans"
