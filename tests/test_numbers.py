@@ -60,3 +60,52 @@ def test_parse_count(text, count):
 @pytest.mark.parametrize("text", ["环比增长5.2%", "年均增长32.8%", "较2019年增长45%", "比2019年同期增长12%"])
 def test_rates_that_are_not_year_on_year(text):
     assert find_growth(text) == []
+
+
+@pytest.mark.parametrize("text,amount,currency,qualifier", [
+    ("双边贸易额为1234亿5600万美元", 123456000000, "USD", "exact"),  # two parts add up
+    ("进出口总值2.3万亿元", 2300000000000, "CNY", "exact"),
+    ("投资一百零五万元", 1050000, "CNY", "exact"),
+    ("融资十余亿元", 1000000000, "CNY", "at_least"),
+    ("订单5千万元", 50000000, "CNY", "exact"),
+    ("合同额近两亿欧元", 200000000, "EUR", "approx"),
+    ("签约项目12个,总额34亿美元", 3400000000, "USD", "exact"),  # a comma before the number
+])
+def test_figures_written_every_way(text, amount, currency, qualifier):
+    found = find_money(text)
+    assert [(m.amount, m.currency, m.qualifier) for m in found] == [(amount, currency, qualifier)]
+
+
+@pytest.mark.parametrize("text", ["带来数十亿元投资", "编号1.2.3亿元", "共1234亿,5600万美元"])
+def test_no_figure_or_no_wrong_figure(text):
+    # vague (数十亿), malformed (1.2.3) or two separate figures: never one value off by a unit
+    assert all(m.amount in (123400000000.0, 56000000.0) for m in find_money(text))
+    if "," not in text:
+        assert find_money(text) == []
+
+
+def test_restatement_after_a_bracket_is_not_a_second_figure():
+    found = find_money("该集团签约金额达16亿元(人民币,下同,约2.2亿美元),创新高")
+    assert [(m.amount, m.currency) for m in found] == [(1600000000, "CNY")]
+
+
+def test_invisible_characters_inside_a_number_are_removed_before_reading():
+    from tradenews.ingest.normalize import normalize_text
+
+    found = find_money(normalize_text("贸易额1\u200d000亿元")[0])
+    assert [m.amount for m in found] == [100000000000]
+
+
+def test_long_runs_of_digits_are_read_in_linear_time():
+    import signal
+
+    def too_slow(*_):
+        raise TimeoutError("the figure grammar backtracks over long runs of digits")
+
+    signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)  # quadratic patterns take minutes on this input, linear ones milliseconds
+    try:
+        for text in ("1" * 200_000 + "亿元", "一" * 200_000 + "亿元", "1," * 100_000 + "万美元", "增长" + "9" * 200_000 + "%"):
+            assert find_money(text) == [] and find_growth(text) == []
+    finally:
+        signal.alarm(0)

@@ -32,7 +32,7 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-DROPPED_RE = re.compile("[\r\u200b\ufeff]")
+DROPPED_RE = re.compile("[\r\u200b\u200c\u200d\u2060\ufeff]")  # invisible: never part of a word or a number
 
 
 # Full-width ASCII (，：（）％１２) and the ideographic space: NFKC maps each to one ASCII character.

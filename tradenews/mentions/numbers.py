@@ -1,7 +1,13 @@
-"""Number, money, quantity and growth grammar of the genre.
+"""The genre's one grammar of figures: numbers, magnitudes, qualifiers, then a currency or a unit.
 
-Chinese numerals are converted with cn2an on the extracted span only (run over whole text it
-mangles words); 万/亿 multipliers, qualifiers (超/近/约/余/多...) and currency words are read here.
+It reads every way the genre writes a figure: 72.58亿元, 1.2万亿元, 3025亿4800万美元 (parts added up),
+一百零五, 十余亿, 5千万, 1,200万, 近两亿欧元, 300余万卢布, 1.5亿美元以上. Chinese numerals are
+converted with cn2an on the extracted span only (over whole text it mangles words). The words
+(numeral characters, magnitudes, qualifiers, currencies, units, growth words) come from the lexicon
+(tradenews/reference/data/lexicon.tsv, currencies.tsv).
+
+Every repetition is bounded and a number cannot start inside another number (lookbehinds), so a
+scan is linear in the text: a run of 100,000 digits costs no more than 100,000 characters of prose.
 """
 from __future__ import annotations
 
@@ -13,22 +19,31 @@ import cn2an
 
 from tradenews.model import Growth, Money, Quantity
 from tradenews.reference import currencies
+from tradenews.reference.lexicon import alternation, char_class, mapping
 
-CN_DIGITS = "零〇一二两三四五六七八九十百千"
-NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
-MULT = r"(?:[百千]?(?:万亿|亿|万)|[百千](?=[万亿]))?"
-MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
-# Qualifier words before a figure and after it (spec: exact, over, approx, under, at_least).
-PREFIX_QUALIFIERS = {"超过": "over", "超出": "over", "超": "over", "逾": "over", "高于": "over", "多于": "over",
-                     "突破": "over",
-                     "近": "approx", "约": "approx", "大约": "approx", "接近": "approx", "将近": "approx",
-                     "不到": "under", "不足": "under", "低于": "under", "少于": "under",
-                     "至少": "at_least", "不低于": "at_least", "不少于": "at_least"}
-PREFIX_RE = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
-SUFFIX_QUALIFIERS = {"多": "over", "余": "at_least"}
-AFTER_QUALIFIERS = {"以上": "over", "左右": "approx", "上下": "approx"}
-CONVERSION = re.compile(r"[(（]\s*(?:约合|折合|合)")
-
+NUMERAL_CLASS = char_class("numeral")  # 零〇一二两三四五六七八九十百千
+DECIMAL_DIGITS = "零〇一二三四五六七八九"
+# An Arabic number: 16 digits at most, thousands separators, a decimal part; never the tail of a longer
+# number ('1.2.3' and '12345678901234567890' are no figure at all).
+ARABIC = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,16})(?:\.\d{1,8})?(?!\d|\.\d|,\d{3})"
+# A Chinese numeral; not after 数/几 (数十亿 is 'several billion', no figure to publish).
+CHINESE = (rf"(?<![数几{NUMERAL_CLASS[1:-1]}]){NUMERAL_CLASS}{{1,12}}(?:点[{DECIMAL_DIGITS}]{{1,8}})?"
+           rf"(?!{NUMERAL_CLASS})")
+NUM = rf"(?:{ARABIC}|{CHINESE})"
+MAGNITUDES = {w: float(v) for w, v in mapping("magnitude").items()}
+MAG = alternation("magnitude")
+MULT = rf"(?:{MAG})?"  # kept for the indicator patterns: a number's optional magnitude
+PREFIX_QUALIFIERS = mapping("qualifier_before")
+SUFFIX_QUALIFIERS = mapping("qualifier_after_number")
+AFTER_QUALIFIERS = mapping("qualifier_after_unit")
+PREFIX_RE = alternation("qualifier_before")
+SUFFIX_RE = char_class("qualifier_after_number")
+AFTER_RE = alternation("qualifier_after_unit")
+LEAD_RE = alternation("figure_lead")
+CONVERSION = re.compile(rf"[(（]\s*(?:人民币|下同|,|，|\s)*(?:{alternation('conversion_mark')}|约)")
+# the figure itself: NUM [多/余] MAG [多/余], and a second part for 3025亿4800万
+FIGURE = (rf"(?P<num>{NUM})(?P<suf0>{SUFFIX_RE})?(?P<mult>{MAG})?"
+          rf"(?:零?(?P<num2>{NUM})(?P<mult2>{MAG}))?(?P<suf>{SUFFIX_RE})?")
 
 DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
@@ -40,17 +55,23 @@ def parse_number(text: str) -> float:
         value = float(text)
     else:
         value = float(cn2an.cn2an(text, "smart"))
-    if not math.isfinite(value):  # a run of hundreds of digits is not a figure
+    if not math.isfinite(value):
         raise ValueError(f"number too large: {text[:20]}...")
     return value
 
 
-def apply_multiplier(value: float, mult: str) -> float:
-    for unit in ("万亿", "亿", "万"):
-        if mult.endswith(unit):
-            head = mult[: -len(unit)]
-            return value * MULTIPLIERS[unit] * (MULTIPLIERS[head] if head else 1)
-    return value * MULTIPLIERS[mult] if mult else value
+def apply_multiplier(value: float, mult: str | None) -> float:
+    return value * MAGNITUDES[mult] if mult else value
+
+
+def figure_value(m: re.Match) -> float:
+    """The value of a FIGURE match: 3025亿4800万 is 3025e8 + 4800e4; the second part must be smaller."""
+    value = apply_multiplier(parse_number(m.group("num")), m.group("mult"))
+    if m.group("num2"):
+        if not m.group("mult") or MAGNITUDES[m.group("mult2")] >= MAGNITUDES[m.group("mult")]:
+            raise ValueError("a second part must be of a smaller magnitude")
+        value += apply_multiplier(parse_number(m.group("num2")), m.group("mult2"))
+    return _round(value)
 
 
 def _round(value: float) -> float:
@@ -58,15 +79,6 @@ def _round(value: float) -> float:
     if not math.isfinite(value):
         raise ValueError("number too large")
     return float(round(value, 2)) if abs(value) < 1e6 else float(round(value))
-
-
-@lru_cache(maxsize=1)
-def _money_re() -> re.Pattern:
-    words = "|".join(sorted((re.escape(w) for w in currencies()), key=len, reverse=True))
-    return re.compile(
-        rf"(?P<pre>{PREFIX_RE})?(?:达到|达|为|共|合计|累计|总计)?(?P<num>{NUM})(?P<suf0>[多余])?(?P<mult>{MULT})(?P<suf>[多余])?"
-        rf"(?P<cur>{words})(?P<after>以上|左右|上下)?"
-    )
 
 
 def qualifier_of(pre: str | None, suf: str | None, after: str | None) -> str:
@@ -79,81 +91,71 @@ def qualifier_of(pre: str | None, suf: str | None, after: str | None) -> str:
     return "exact"
 
 
-def _is_conversion(text: str, start: int) -> bool:
-    """Inside '(约合新台币414.21亿元)': a restatement in another currency, not a figure of its own."""
-    window = text[max(0, start - 12):start]
-    opened = window.rfind("(")
-    return opened != -1 and ")" not in window[opened:] and bool(CONVERSION.search(window[opened:]))
+@lru_cache(maxsize=16)
+def _figure_re(units: tuple[str, ...]) -> re.Pattern:
+    unit_re = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
+    return re.compile(rf"(?P<pre>{PREFIX_RE})?(?:{LEAD_RE})?{FIGURE}(?:个)?(?P<unit>{unit_re})(?P<after>{AFTER_RE})?")
 
 
-@lru_cache(maxsize=1)
-def _money_hint() -> re.Pattern:
-    """The last characters of the currency words: a text with none of them names no money."""
-    return re.compile("[" + "".join(sorted({re.escape(w[-1]) for w in currencies()})) + "]")
+@lru_cache(maxsize=16)
+def _hint(units: tuple[str, ...]) -> re.Pattern:
+    """The last characters of the unit words: a text with none of them holds no such figure."""
+    return re.compile("[" + "".join(sorted({re.escape(u[-1]) for u in units})) + "]")
+
+
+def _figures(text: str, units: tuple[str, ...]):
+    """(start, end, value, unit word, qualifier, start of the number) of each figure with one of `units`."""
+    if not _hint(units).search(text):
+        return
+    for m in _figure_re(units).finditer(text):
+        try:
+            value = figure_value(m)
+        except (ValueError, KeyError, IndexError):
+            continue
+        start = m.start("pre") if m.group("pre") else m.start("num")
+        yield start, m.end(), value, m.group("unit"), qualifier_of(
+            m.group("pre"), m.group("suf") or m.group("suf0"), m.group("after")), m.start("num")
+
+
+def is_restatement(text: str, start: int) -> bool:
+    """Inside '(约合新台币414.21亿元)' or '(人民币,下同,约3.9亿美元)': the figure before restated in another
+    currency, not a figure of its own."""
+    window = text[max(0, start - 16):start]
+    opened = max(window.rfind("("), window.rfind("（"))
+    return opened != -1 and ")" not in window[opened:] and bool(CONVERSION.match(window[opened:]))
 
 
 def find_money(text: str, offset: int = 0) -> list[Money]:
-    out = []
-    if not _money_hint().search(text):
-        return out  # the money pattern opens with optional words: scanning costs even where nothing matches
     table = currencies()
-    for m in _money_re().finditer(text):
-        if _is_conversion(text, m.start()):
-            continue
-        try:
-            amount = _round(apply_multiplier(parse_number(m.group("num")), m.group("mult")))
-        except (ValueError, KeyError, IndexError):
-            continue
-        qual = qualifier_of(m.group("pre"), m.group("suf") or m.group("suf0"), m.group("after"))
-        start = m.start("pre") if m.group("pre") else m.start("num")
-        out.append(Money(offset + start, offset + m.end(), amount, table[m.group("cur")], qual))
-    return out
+    return [Money(offset + s, offset + e, value, table[unit], qual)
+            for s, e, value, unit, qual, num_at in _figures(text, tuple(table)) if not is_restatement(text, num_at)]
 
 
-QUANTITY_UNITS = {"吨": "t", "万吨": "t", "辆": "vehicles", "台": "units", "标箱": "TEU", "立方米": "m3",
-                  "桶": "barrels", "头": "head", "只": "items", "件": "items", "千瓦": "kW", "兆瓦": "MW",
-                  "人次": "person_visits", "人": "people", "家": "organizations", "个": "items", "项": "items",
-                  "亩": "mu", "平方米": "m2"}
-
-
-@lru_cache(maxsize=8)
-def _quantity_re(units: tuple[str, ...]) -> re.Pattern:
-    unit_re = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
-    return re.compile(rf"(?P<pre>{PREFIX_RE})?(?P<num>{NUM})(?P<suf0>[多余])?(?P<mult>{MULT})(?P<suf>[多余])?(?:个)?"
-                      rf"(?P<unit>{unit_re})(?P<after>以上|左右)?")
+QUANTITY_UNITS = mapping("quantity_unit")
 
 
 def find_quantities(text: str, units: dict[str, str] | None = None, offset: int = 0) -> list[Quantity]:
     units = units or QUANTITY_UNITS
-    out = []
-    if not any(u[-1] in text for u in units):
-        return out
-    for m in _quantity_re(tuple(units)).finditer(text):
-        try:
-            value = _round(apply_multiplier(parse_number(m.group("num")), m.group("mult")))
-        except (ValueError, KeyError, IndexError):
-            continue
-        unit = m.group("unit")
-        start = m.start("pre") if m.group("pre") else m.start("num")
-        out.append(Quantity(offset + start, offset + m.end(), value, units[unit],
-                            qualifier_of(m.group("pre"), m.group("suf") or m.group("suf0"), m.group("after"))))
-    return out
+    return [Quantity(offset + s, offset + e, value, units[unit], qual)
+            for s, e, value, unit, qual, _ in _figures(text, tuple(units))]
 
 
-GROWTH_UP = r"增长|增加|上升|提高|上涨|激增|猛增|大增|剧增|增幅为|增幅达|增幅|增速为|增速达|增"
-GROWTH_DOWN = r"下降|减少|下滑|降低|回落|下跌|降幅为|降幅达|降幅|萎缩|减"
+GROWTH_UP = alternation("growth_up")
+GROWTH_DOWN = alternation("growth_down")
+GROWTH_UNITS = {w: float(v) for w, v in mapping("growth_unit").items()}
 GROWTH_RE = re.compile(
-    rf"(?:同比|比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|较上年|较去年)?(?P<dir>{GROWTH_UP}|{GROWTH_DOWN})了?"
-    rf"(?P<num>{NUM})(?P<unit>%|倍|个百分点|成)"
+    rf"(?:{alternation('growth_base')})?(?P<dir>{GROWTH_UP}|{GROWTH_DOWN})了?(?:{PREFIX_RE})?"
+    rf"(?P<sign>-|负)?(?P<num>{NUM})(?P<unit>%|倍|个百分点|成)"
 )
 GROWTH_HINT = re.compile(r"[%倍点成]")  # the last character of every unit GROWTH_RE reads
+DOWN_RE = re.compile(rf"(?:{GROWTH_DOWN})")
 # month on month (环比), multi-year averages (年均) and fixed base years (较2019年) are not year-on-year
-NOT_YOY = re.compile(r"环比|年均|平均|(?:较|比)(?:19|20)\d{2}年(?:同期)?$|(?:较|比)(?:19|20)\d{2}年")
-PERCENT_RE = re.compile(rf"(?:(?P<num>{NUM})%|百分之(?P<cn>[{CN_DIGITS}点]+))")
+NOT_YOY = re.compile(r"环比|年均|平均|(?:较|比)(?:19|20)\d{2}年")
+PERCENT_RE = re.compile(rf"(?:(?P<num>{NUM})%|百分之(?P<cn>{NUMERAL_CLASS}{{1,6}}(?:点[{DECIMAL_DIGITS}]{{1,6}})?))")
 
 
 def find_growth(text: str, offset: int = 0) -> list[Growth]:
-    """Year-on-year growth in percent: 增长28% -> 28, 下降5% -> -5, 激增1.7倍 -> 170.
+    """Year-on-year growth in percent: 增长28% -> 28, 下降5% -> -5, 激增1.7倍 -> 170, 增长三成 -> 30.
 
     高出/高于...个百分点 is a difference between rates, not a growth rate, and is skipped.
     """
@@ -165,14 +167,12 @@ def find_growth(text: str, offset: int = 0) -> list[Growth]:
         if unit == "个百分点" or NOT_YOY.search(text[max(0, m.start() - 8):m.start()] + m.group(0)[:4]):
             continue
         try:
-            value = parse_number(m.group("num"))
+            value = parse_number(m.group("num")) * GROWTH_UNITS[unit]
         except (ValueError, KeyError, IndexError):
             continue
-        if unit == "倍":
-            value *= 100
-        elif unit == "成":
-            value *= 10
-        if re.fullmatch(GROWTH_DOWN, m.group("dir")):
+        if DOWN_RE.fullmatch(m.group("dir")):
+            value = -value
+        if m.group("sign"):
             value = -value
         out.append(Growth(offset + m.start(), offset + m.end(), round(value, 4)))
     return out
@@ -189,7 +189,7 @@ def find_percents(text: str, offset: int = 0) -> list[tuple[int, int, float]]:
     return out
 
 
-COUNT_RE = re.compile(rf"(?P<num>{NUM})(?P<suf>[多余])?(?:个|项|份|宗|批)")
+COUNT_RE = re.compile(rf"(?P<num>{NUM})(?P<suf>{SUFFIX_RE})?(?:个|项|份|宗|批)")
 
 
 def parse_count(text: str) -> tuple[int, str] | None:
