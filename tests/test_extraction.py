@@ -274,3 +274,22 @@ def test_dateline_is_not_the_event_date():
     ((name, etype, edition, start, end, city),) = events(
         "香港11月12日讯 第六届中国国际进口博览会日前在上海落幕。", published="2023-11-12")
     assert (name, start, end, city) == ("第六届中国国际进口博览会", None, None, "上海")
+
+
+def test_short_forms_read_as_the_country_the_article_names_in_full():
+    from tradenews.mentions.places import find_places
+
+    text = "巴西总统会见中方代表。去年中巴贸易额增长。"
+    assert [p.code for p in find_places(text) if text[p.start:p.end] == "巴"] == ["BR"]
+    text = "新加坡与辽宁举行理事会。新辽贸易额增长。"
+    assert [p.code for p in find_places(text) if text[p.start:p.end] == "新"] == ["SG"]
+    # a character that starts two names of the text stays unread
+    text = "巴西、巴拿马代表出席。中巴贸易额增长。"
+    assert [p for p in find_places(text) if text[p.start:p.end] == "巴"] == []
+
+
+def test_ports_groups_and_short_forms_of_groups_are_places():
+    from tradenews.mentions.places import find_places
+
+    codes = [p.code for p in find_places("经磨憨口岸对东协、中东欧国家和南亚国家出口,中拉合作,渝港两地贸易,平台企业")]
+    assert codes == ["CN-YN-MOHAN", "ASEAN", "CEEC", "SOUTH-ASIA", "CN", "LATIN-AMERICA", "CN-CQ", "HK"]

@@ -131,7 +131,7 @@ class Place:
     end: int
     name: str  # canonical Chinese name
     code: str
-    kind: str  # country | region | city | group
+    kind: str  # country | region | city | port | group
     country_code: str | None
 
 

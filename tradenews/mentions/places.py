@@ -7,6 +7,7 @@ from functools import lru_cache
 from tradenews.mentions.gazetteer import Gazetteer
 from tradenews.model import Place
 from tradenews.reference import PlaceRef, places
+from tradenews.reference.lexicon import mapping
 
 # Short forms (俄, 华, 美, 赣...) name a place only in these compounds: 对俄, 中俄, 俄方, 俄对华, 访华.
 ABBR_BEFORE = set("对与同赴访来在驻自从向")
@@ -14,11 +15,14 @@ ABBR_AFTER = re.compile(r"方(?!面|式|法|向|案|针|便|位|言)|对华|对�
 # ordinary words that contain a short form's character (同日 is 'the same day', not Japan)
 COMMON_WORDS = {"同日", "当日", "次日", "今日", "昨日", "近日", "即日", "节日", "连日", "每日", "来日", "日前", "日常",
                 "日益", "日趋", "日内", "其中", "中方", "在中", "对中", "当中", "从中", "向中", "同中", "集中",
-                "来美", "美元", "美金", "对外", "新华", "来新", "在新", "新的", "新一", "港澳", "澳门", "来自", "自主"}
+                "来美", "美元", "美金", "对外", "新华", "来新", "在新", "新的", "新一", "澳门", "来自", "自主",
+                "平台", "舞台", "出台", "台阶", "电台", "后台", "前台", "柜台", "阳台", "讲台", "台风", "台上", "台下",
+                "贸港", "海港", "空港", "陆港", "商港", "渔港", "港口", "港区", "港务", "港湾", "拉动", "拉开", "拉近",
+                "阿姨"}
 # what follows a pair of short forms such as 中俄/俄中/中哈 when it names the two countries
 PAIR_CONTEXT = re.compile(r"贸易|经贸|双边|两国|关系|合作|博览会|边境|友好|地方|务实|能源|投资|人文|青年|全面|战略|互市|"
                           r"口岸|班列|航线|界河|合资|企业|建交|元首|总理|外长|议会|政府|联合|睦邻|友谊|产业|科技|农业|交通|"
-                          r"铁路|公路|大桥|跨境|物流|电商|之间|间")
+                          r"铁路|公路|大桥|跨境|物流|电商|之间|间|两地|两岸|友城")
 
 
 @lru_cache(maxsize=1)
@@ -47,24 +51,53 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
 
 
 def _find_places(text: str, offset: int = 0) -> list[Place]:
-    """Full names anywhere (longest first); one-character short forms in compounds such as 中俄, 对俄."""
+    """Full names anywhere (longest first); one-character short forms in compounds such as 中俄, 对俄.
+
+    A short form reads as the country or group the text names in full with that first character
+    (中哥 after 哥伦比亚, 中巴 after 巴西, 新辽 after 新加坡); else as the fixed reading of the reference
+    data; a character that starts two names of the text is left unread."""
     gazetteer, short, abbr = _index()
     out: list[Place] = []
     covered: list[tuple[int, int]] = []
+    initials: dict[str, set[str]] = {}
+    named: dict[str, PlaceRef] = {}
     for start, end, _, ref in gazetteer.find(text):
         out.append(_ref_place(ref, offset + start, offset + end))
         covered.append((start, end))
+        if ref.kind in ("country", "group") or (ref.kind == "region" and not (ref.country_code or "").startswith("CN")):
+            initials.setdefault(text[start], set()).add(ref.code)
+            named[ref.code] = ref
+    readings = dict(abbr)
+    for ch, codes in initials.items():
+        if ch in fixed_short_forms():
+            continue
+        if len(codes) == 1:
+            readings[ch] = named[next(iter(codes))]
+        elif ch in readings and readings[ch].code not in codes:
+            del readings[ch]  # 巴 with 巴西 and 巴拿马 named, neither of them Pakistan
+    pattern = re.compile("[" + "".join(sorted(map(re.escape, readings))) + "]") if readings else short
     k = 0
-    for m in short.finditer(text):
+    for m in pattern.finditer(text):
         i = m.start()
         while k < len(covered) and covered[k][1] <= i:
             k += 1
         if k < len(covered) and covered[k][0] <= i:
             continue
-        if _abbr_context(text, i, abbr):
-            out.append(_ref_place(abbr[text[i]], offset + i, offset + i + 1))
+        if _abbr_context(text, i, readings):
+            out.append(_ref_place(readings[text[i]], offset + i, offset + i + 1))
     out.sort(key=lambda p: p.start)
     return out
+
+
+@lru_cache(maxsize=1)
+def fixed_short_forms() -> frozenset[str]:
+    return frozenset(mapping("short_form_fixed"))
+
+
+@lru_cache(maxsize=1)
+def _any_after() -> frozenset[str]:
+    """Short forms that name a place after 对/与... whatever follows (对俄农产品, 对华货物)."""
+    return frozenset(mapping("short_form_any_after"))
 
 
 def _abbr_context(text: str, i: int, abbr: dict[str, PlaceRef]) -> bool:
@@ -73,7 +106,7 @@ def _abbr_context(text: str, i: int, abbr: dict[str, PlaceRef]) -> bool:
     before = text[i - 1] if i else ""
     after = text[i + 1:i + 4]
     if before in ABBR_BEFORE and (not after or not _is_word_char(after[0]) or ABBR_AFTER.match(after)
-                                  or after[0] in "出进贸投合交开"):
+                                  or after[0] in "出进贸投合交开" or text[i] in _any_after()):
         return True
     if ABBR_AFTER.match(after):
         return True

@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data"
 class PlaceRef:
     name: str  # canonical Chinese name
     code: str
-    kind: str  # country | group | region | city
+    kind: str  # country | group | region | city | port
     country_code: str | None
     province_code: str | None = None  # for Chinese cities: their province
 
@@ -120,6 +120,10 @@ def places() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef]]:
             continue  # municipalities are provinces already
         ref = PlaceRef(row["name"], row["code"], "city", "CN", row["province_code"])
         for name in [row["name"], row["name"] + "市", *filter(None, row.get("aliases", "").split("|"))]:
+            full.setdefault(name, ref)
+    for row in read_tsv("cn_ports.tsv"):  # border and river ports that report trade of their own
+        ref = PlaceRef(row["name"], row["code"], "port", "CN", row["province_code"])
+        for name in [row["name"], *filter(None, row.get("aliases", "").split("|"))]:
             full.setdefault(name, ref)
     for row in read_tsv("foreign_regions.tsv"):
         ref = PlaceRef(row["name"], row["code"], "region", row["country_code"])
