@@ -44,6 +44,7 @@ if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
 
 from tradenews import pipeline  # noqa: E402
 from tradenews.cache import CacheStats, default_cache_dir  # noqa: E402
+from tradenews.tables.figures import figure_counts, figure_rows  # noqa: E402
 from tradenews.model import Extraction, SourceFile  # noqa: E402
 
 BATCH = 200
@@ -150,15 +151,15 @@ def batch_size(documents: int, workers: int) -> int:
 
 
 @task(name="publish-package", cache_policy=NO_CACHE, **FS_RETRIES)
-def publish_package(frames, out: str, rejected: dict[str, str]):
+def publish_package(frames, out: str, rejected: dict[str, str], figures: dict | None = None):
     from tradenews.publish.package import publish
 
-    return publish(frames, Path(out), rejected=rejected)
+    return publish(frames, Path(out), rejected=rejected, figures=figures)
 
 
 @task(name="write-reports", cache_policy=NO_CACHE, **FS_RETRIES)
-def write_reports(reports: str, rejected_rows, rejected_docs, warnings, summary) -> None:
-    pipeline.write_reports(Path(reports), rejected_rows, rejected_docs, warnings, summary)
+def write_reports(reports: str, rejected_rows, rejected_docs, warnings, summary, figures=None) -> None:
+    pipeline.write_reports(Path(reports), rejected_rows, rejected_docs, warnings, summary, figures)
 
 
 def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
@@ -247,20 +248,24 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         pipeline.extraction_timings(timings, work)
         logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
                     len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))
+        figures = figure_rows(extractions)
         frames, rejected_rows, stage_timings = build_and_validate(quote(extractions))
         extractions.clear()  # only the tables from here on: publishing holds no per-article objects
         for name, seconds in stage_timings.items():
             timings.add(name, seconds)
-        result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}))
+        result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}),
+                                 quote(figure_counts(figures)))
         for name, seconds in (result.timings or {}).items():
             timings.add("validate_package" if name == "check" else "publish", seconds)
         summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))
         pipeline.run_details(summary, stats, result, cache_dir)
+        summary["figures"] = figure_counts(figures)
         summary["runner"] = runner
         summary["extraction_batches"] = len(work)
         summary["extraction_workers"] = sorted({w.worker for w in work})  # host:pid of each process that extracted
         with timings.stage("reports"):
-            write_reports(reports, quote(rejected_rows), quote(read.rejected), quote(read.warnings), quote(summary))
+            write_reports(reports, quote(rejected_rows), quote(read.rejected), quote(read.warnings), quote(summary),
+                          quote(figures))
             if cache_dir:
                 pipeline.open_cache(cache_dir).prune()
     if result.changed:

@@ -16,8 +16,11 @@ FLOWS = ("total", "export", "import")
 ENTITY_KINDS = ("company", "government", "university", "organization", "delegation", "region", "country")
 RECORD_TABLES = ("events", "deals", "trade_flows", "indicators")
 ID_PATTERN = r"^[0-9a-f]{16}$"
-# ISO 3166-1 alpha-2, ISO 3166-2 (CN-JX, RU-NIZ, KZ-75), city codes (CN-JX-NANCHANG) and bloc codes.
-PLACE_CODE = r"^(?:[A-Z]{2}(?:-[A-Z0-9]{1,3}(?:-[A-Z0-9]+)?)?|[A-Z]{2}-[A-Z0-9]+|EU|ASEAN|AFRICA|CENTRAL-ASIA|LATIN-AMERICA|MIDDLE-EAST|BRI|RCEP|WORLD)$"
+# Groups of countries have no ISO code; the data contract names these.
+GROUP_CODES = ("EU", "ASEAN", "AFRICA", "CENTRAL-ASIA", "LATIN-AMERICA", "MIDDLE-EAST", "BRI", "RCEP", "WORLD",
+               "SOUTH-ASIA", "ARAB-STATES", "CEEC")
+# ISO 3166-1 alpha-2, ISO 3166-2 (CN-JX, RU-NIZ, KZ-75), city and port codes (CN-JX-NANCHANG) and group codes.
+PLACE_CODE = rf"^(?:[A-Z]{{2}}(?:-[A-Z0-9]{{1,3}}(?:-[A-Z0-9]+)?)?|[A-Z]{{2}}-[A-Z0-9]+|{'|'.join(GROUP_CODES)})$"
 CURRENCY = r"^[A-Z]{3}$"
 
 

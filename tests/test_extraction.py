@@ -293,3 +293,89 @@ def test_ports_groups_and_short_forms_of_groups_are_places():
 
     codes = [p.code for p in find_places("经磨憨口岸对东协、中东欧国家和南亚国家出口,中拉合作,渝港两地贸易,平台企业")]
     assert codes == ["CN-YN-MOHAN", "ASEAN", "CEEC", "SOUTH-ASIA", "CN", "LATIN-AMERICA", "CN-CQ", "HK"]
+
+
+def test_sides_and_period_carry_through_a_paragraph_of_statistics():
+    text = ("今年前5个月,湖北省对非洲进出口额达100亿元,同比增长20%。其中出口60亿元,增长30%;进口40亿元,增长5%。"
+            "对南非贸易额为15亿元,增长10%。对肯尼亚贸易额为8亿元。")
+    assert flows(text, published="2024-06-20") == [
+        ("CN-HB", "AFRICA", "total", D(2024, 1, 1), D(2024, 5, 31), 10000000000, "CNY", 20),
+        ("CN-HB", "AFRICA", "export", D(2024, 1, 1), D(2024, 5, 31), 6000000000, "CNY", 30),
+        ("CN-HB", "AFRICA", "import", D(2024, 1, 1), D(2024, 5, 31), 4000000000, "CNY", 5),
+        ("CN-HB", "ZA", "total", D(2024, 1, 1), D(2024, 5, 31), 1500000000, "CNY", 10),
+        ("CN-HB", "KE", "total", D(2024, 1, 1), D(2024, 5, 31), 800000000, "CNY", None),
+    ]
+
+
+def test_a_ranking_names_a_partner_never_the_reporter():
+    text = ("一季度,东盟成为我国第一大贸易伙伴,我国对东盟进出口9000亿元,增长5%;"
+            "欧盟为第二大贸易伙伴,对欧盟进出口8000亿元,下降10%。")
+    got = flows(text, published="2024-04-15")
+    assert [(r, p, v) for r, p, _, _, _, v, _, _ in got] == [("CN", "ASEAN", 900000000000), ("CN", "EU", 800000000000)]
+
+
+def test_a_new_subject_the_gazetteer_does_not_know_carries_no_sides():
+    text = "今年前三季度,我国对美国出口300亿美元。加工贸易进出口900亿美元,一般贸易进出口1500亿美元。"
+    assert [(p, v) for _, p, _, _, _, v, _, _ in flows(text, published="2024-10-15")] == [("US", 30000000000)]
+    text = "2023年,中国对德国出口500亿欧元。德国出口总额为1.5万亿欧元。"
+    assert [(r, p) for r, p, *_ in flows(text)] == [("CN", "DE")]
+
+
+def test_figures_from_one_year_to_another_each_take_their_year():
+    text = "中拉贸易额从2015年的2000亿美元增长到2023年的4500亿美元,翻了一番多。"
+    assert [(p, a, v) for _, p, _, a, _, v, _, _ in flows(text)] == [
+        ("LATIN-AMERICA", D(2015, 1, 1), 200000000000), ("LATIN-AMERICA", D(2023, 1, 1), 450000000000)]
+
+
+def test_partner_list_with_one_currency_for_all_figures():
+    text = "今年1-7月,大连市对日本、欧盟、韩国分别进出口300.5亿、200.4亿、100.3亿元。"
+    assert [(r, p, v) for r, p, _, _, _, v, _, _ in flows(text, published="2025-08-20")] == [
+        ("CN-LN-DALIAN", "JP", 30050000000), ("CN-LN-DALIAN", "EU", 20040000000), ("CN-LN-DALIAN", "KR", 10030000000)]
+
+
+def test_signings_company_names_baselines_and_the_world_are_not_flows():
+    assert flows("2023年,某某进出口有限公司与泰国公司签订采购协议,金额500万美元。") == []
+    assert flows("2023年,我国与全球贸易总额为40万亿元,对世界出口增长。") == []
+    text = "3月,中国从全球最大的大豆出口国巴西进口大豆31万吨,较上年同期的200万吨下降85%。"
+    ex = extract_text(text, published="2021-04-20")
+    assert [(t.partner_code, t.quantity, t.quantity_unit, t.growth_pct) for t in ex.trade_flows] == [("BR", 310000, "t", -85)]
+
+
+def test_port_reporter_and_a_quantity_with_its_value():
+    text = "前5个月,磨憨口岸自老挝进口橡胶5.2万吨,价值0.6亿元。"
+    ex = extract_text(text, published="2023-06-10")
+    assert [(t.reporter_code, t.partner_code, t.flow, t.quantity, t.value, t.currency) for t in ex.trade_flows] == [
+        ("CN-YN-MOHAN", "LA", "import", 52000, 60000000, "CNY")]
+
+
+def test_every_figure_of_the_body_ends_in_one_fate():
+    text = ("今年前三季度,吉林省对俄罗斯进出口总值达到135.6亿元,去年同期为110亿元。全省外贸进出口总值1200亿元。"
+            "力争全年对俄贸易额突破200亿元。长春某公司与俄罗斯企业签署采购协议,金额300万美元。长春某集团营业收入50亿元。"
+            "某机构表示,合作规模达7亿美元。")
+    ex = extract_text(text, published="2024-10-20")
+    fates = {f.quote: (f.fate, f.rule) for f in ex.figures}
+    assert fates["135.6亿元"] == ("fact", "trade.clause")
+    assert fates["110亿元"][0] == "left_out" and fates["110亿元"][1].endswith("baseline")
+    assert fates["1200亿元"] == ("left_out", "trade.no_partner")
+    assert fates["突破200亿元"] == ("left_out", "trade.target")
+    assert fates["300万美元"][0] == "fact" and fates["300万美元"][1].startswith("deal.")
+    assert fates["50亿元"] == ("left_out", "figure.domestic_statistic")
+    assert fates["7亿美元"] == ("unexplained", "")
+    assert len(ex.figures) == 7
+
+
+def test_figure_counts_reach_the_report_and_the_card(tmp_path):
+    from tradenews.publish.card import render_card
+    from tradenews.tables.figures import figure_counts, figure_rows, figures_csv
+
+    ex = extract_text("2023年,吉林省对俄罗斯进出口190.2亿元。某机构表示,合作规模达7亿美元。")
+    rows = figure_rows([ex])
+    assert [(r["figure"], r["fate"]) for r in rows] == [("190.2亿元", "fact"), ("7亿美元", "unexplained")]
+    assert figures_csv(rows).splitlines()[0] == "doc_id,source_path,offset,figure,fate,rule,reason"
+    counts = figure_counts(rows)
+    assert (counts["figures"], counts["fact"], counts["unexplained"]) == (2, 1, 1)
+    frames = {"documents": [], "events": [], "deals": [], "trade_flows": [], "indicators": [], "entities": [],
+              "evidence": []}
+    card = render_card(frames, {"title": "t", "description": "d", "version": "1.0.0", "licenses": [{"name": "x"}],
+                                "sources": []}, counts)
+    assert "| unexplained (no rule read it) | 1 | 50.0% |" in card

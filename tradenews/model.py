@@ -231,6 +231,18 @@ class Indicator:
     article_no: int = 0
 
 
+@dataclass(frozen=True)
+class FigureFate:
+    """What became of one money or quantity figure of a document's body (tradenews/records/fates.py)."""
+
+    start: int
+    end: int
+    quote: str
+    fate: str  # fact | part | left_out | unexplained
+    rule: str
+    reason: str = ""
+
+
 @dataclass
 class Extraction:
     """Everything read from one document."""
@@ -240,4 +252,5 @@ class Extraction:
     deals: list[Deal] = field(default_factory=list)
     trade_flows: list[TradeFlow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    figures: list[FigureFate] = field(default_factory=list)
     error: str | None = None  # set when reading facts from the document failed (the document still counts)

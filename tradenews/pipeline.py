@@ -167,8 +167,12 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: list[dict], warnings: list[str],
-                  summary: dict) -> None:
+                  summary: dict, figures: list[dict] | None = None) -> None:
+    from tradenews.tables.figures import figures_csv
+
     reports.mkdir(parents=True, exist_ok=True)
+    if figures is not None:
+        _write_atomic(reports / "figures.csv", figures_csv(figures))
     _write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["path", "reason"], lineterminator="\n")
@@ -267,6 +271,7 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
 
     summary['timings'] holds the seconds of each stage (see Timings)."""
     from tradenews.publish.package import package_lock, publish
+    from tradenews.tables.figures import figure_counts, figure_rows
 
     timings, t0 = Timings(), time.perf_counter()
     with package_lock(out):
@@ -275,14 +280,17 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
         cache = open_cache(cache_dir)
         extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache)
         extraction_timings(timings, [work])
+        figures = figure_rows(extractions)
         frames, rejected_rows = build_and_validate_timed(extractions, timings)
         with timings.stage("publish"):
-            result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected})
+            result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected},
+                             figures=figure_counts(figures))
         summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
+        summary["figures"] = figure_counts(figures)
         run_details(summary, stats, result, cache_dir)
         publish_timings(timings, result)
         with timings.stage("reports"):
-            write_reports(reports, rejected_rows, read.rejected, read.warnings, summary)
+            write_reports(reports, rejected_rows, read.rejected, read.warnings, summary, figures)
             if cache is not None:
                 cache.prune()
         timings["total"] = time.perf_counter() - t0

@@ -20,6 +20,8 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年":
 YEAR_PREFIX = rf"(?:(?P<y>(?:19|20)\d{{2}})年|(?P<rel>{'|'.join(RELATIVE_YEARS)}))?"
 MONTH = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,2}})"
 PERIOD_RES = [
+    # 截至10月底: the year so far
+    ("to_month_end", re.compile(rf"截至{YEAR_PREFIX}(?P<m>{MONTH})月(?:底|末)")),
     # 1-8月, 1至8月, 2018年1月至8月, 1—4月份
     ("months", re.compile(rf"{YEAR_PREFIX}(?P<m1>{MONTH})月?{RANGE}(?P<m2>{MONTH})月份?(?![\d日号])")),
     # 前4个月, 前三个月, 前两个月
@@ -28,12 +30,15 @@ PERIOD_RES = [
     # 8月份, 2022年12月 (not a day: 11月7日)
     ("month", re.compile(rf"{YEAR_PREFIX}(?P<m>{MONTH})月份?(?![\d{CN_NUM}]|[日号]|{RANGE})")),
     # 2022年, 去年, 今年 (not 2022年11月..., which the month forms take)
-    ("year", re.compile(rf"(?<![至到\-—~])(?:(?P<y>(?:19|20)\d{{2}})年(?:全年|度)?|(?P<rel>今年|去年|上年|前年|本年|当年)(?:全年)?)"
-                        rf"(?![\d{CN_NUM}]|上半年|下半年|前|第|[一二三四1-4]季度|以来|同期|至|到|-|均)")),
+    # 2022年, 去年, 今年 (not 2022年11月..., which the month forms take; not the baseline of 比上年 or the
+    # end of a range 2018年至2022年)
+    ("year", re.compile(rf"(?<![比较])(?<!年[至到\-—~])(?:(?P<y>(?:19|20)\d{{2}})年(?:全年|度)?|"
+                        rf"(?P<rel>今年|去年|上年|前年|本年|当年)(?:全年)?)"
+                        rf"(?!\d|{MONTH}月|上半年|下半年|前|第|[一二三四1-4]季度|以来|同期|至|到|-|均)")),
 ]
 # A character every match of the pattern contains: a sentence without any is skipped unscanned
 # (the patterns open with an optional year, so the regex engine would try them at every position).
-PERIOD_NEEDS = {"months": "月", "first_months": "月", "named": "年季", "month": "月", "year": "年"}
+PERIOD_NEEDS = {"months": "月", "first_months": "月", "named": "年季", "month": "月", "to_month_end": "截", "year": "年"}
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -116,6 +121,11 @@ def find_periods(text: str, year: int, offset: int = 0) -> list[Period]:
                     else:
                         q = QUARTERS[name.lstrip("第")[0]]
                         first, last = dt.date(y, 3 * q - 2, 1), month_end(y, 3 * q)
+                elif kind == "to_month_end":
+                    mo = _num(m.group("m"))
+                    if not 1 <= mo <= 12:
+                        continue
+                    first, last = dt.date(y, 1, 1), month_end(y, mo)
                 elif kind == "month":
                     mo = _num(m.group("m"))
                     if not 1 <= mo <= 12:

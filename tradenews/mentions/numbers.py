@@ -125,10 +125,40 @@ def is_restatement(text: str, start: int) -> bool:
     return opened != -1 and ")" not in window[opened:] and bool(CONVERSION.match(window[opened:]))
 
 
+# a figure with no unit of its own in a list whose last member names it: '422.3亿、294.4亿、290.7亿元'
+LISTED = re.compile(rf"(?P<pre>{PREFIX_RE})?(?P<num>{NUM})(?P<suf0>{SUFFIX_RE})?(?P<mult>{MAG})(?P<suf>{SUFFIX_RE})?"
+                    rf"(?:、|和|及|以及|与)$")
+
+
+def _listed_before(text: str, start: int) -> list[tuple[int, int, float, str]]:
+    """(start, end, value, qualifier) of the unit-less figures listed right before the figure at `start`."""
+    out = []
+    while True:
+        window_start = max(0, start - 40)
+        m = LISTED.search(text, window_start, start)
+        if not m:
+            return out[::-1]
+        try:
+            value = _round(apply_multiplier(parse_number(m.group("num")), m.group("mult")))
+        except (ValueError, KeyError, IndexError):
+            return out[::-1]
+        s = m.start("pre") if m.group("pre") else m.start("num")
+        out.append((s, m.start() + len(m.group(0).rstrip("、和及以与")), value,
+                    qualifier_of(m.group("pre"), m.group("suf") or m.group("suf0"), None)))
+        start = m.start()
+
+
 def find_money(text: str, offset: int = 0) -> list[Money]:
     table = currencies()
-    return [Money(offset + s, offset + e, value, table[unit], qual)
-            for s, e, value, unit, qual, num_at in _figures(text, tuple(table)) if not is_restatement(text, num_at)]
+    out = []
+    for s, e, value, unit, qual, num_at in _figures(text, tuple(table)):
+        if is_restatement(text, num_at):
+            continue
+        for ls, le, lvalue, lqual in _listed_before(text, s):
+            if not out or out[-1].end - offset <= ls:
+                out.append(Money(offset + ls, offset + le, lvalue, table[unit], lqual))
+        out.append(Money(offset + s, offset + e, value, table[unit], qual))
+    return out
 
 
 QUANTITY_UNITS = mapping("quantity_unit")

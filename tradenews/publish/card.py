@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schemas.fields import TABLES
+from schemas.fields import GROUP_CODES, TABLES
 
 
 def _constraint_text(field) -> str:
@@ -21,7 +21,25 @@ def _constraint_text(field) -> str:
     return "; ".join(parts)
 
 
-def render_card(frames: dict[str, pd.DataFrame], descriptor: dict) -> str:
+def _figures_section(figures: dict | None) -> list[str]:
+    if not figures or not figures.get("figures"):
+        return []
+    n = figures["figures"]
+    lines = ["## Every figure accounted for", "",
+             f"The documents' bodies hold {n} money and quantity figures. Each ends in one fate "
+             "(`reports/figures.csv` of a run lists them one by one):", "",
+             "| fate | figures | share |", "|---|---:|---:|"]
+    for fate, what in (("fact", "the value of a published row"), ("part", "part of a published row"),
+                       ("left_out", "left out for a named reason"), ("unexplained", "no rule read it")):
+        lines.append(f"| {fate} ({what}) | {figures.get(fate, 0)} | {100 * figures.get(fate, 0) / n:.1f}% |")
+    by_rule = figures.get("left_out_by_rule") or {}
+    if by_rule:
+        lines += ["", "Left out, by rule: " + ", ".join(f"`{r}` {c}" for r, c in by_rule.items()) + "."]
+    lines += ["", "Unexplained figures are where facts may be missing from these tables.", ""]
+    return lines
+
+
+def render_card(frames: dict[str, pd.DataFrame], descriptor: dict, figures: dict | None = None) -> str:
     lines = [
         f"# {descriptor['title']}",
         "",
@@ -34,9 +52,8 @@ def render_card(frames: dict[str, pd.DataFrame], descriptor: dict) -> str:
         "- Every table is published twice, as `data/<table>.csv` (UTF-8, header row, empty cell = null) and "
         "`data/<table>.parquet` (typed Arrow columns). Both hold the same rows.",
         "- Codes: ISO 3166-1 alpha-2 for countries, ISO 3166-2 for provinces and foreign regions, ISO 4217 for "
-        "currencies. Groups of countries: `EU`, `ASEAN`, `AFRICA`, `CENTRAL-ASIA`, `LATIN-AMERICA`, "
-        "`MIDDLE-EAST`, `BRI`, `RCEP`, `WORLD`. A city that reports trade takes the province code plus its "
-        "pinyin (`CN-JX-NANCHANG`).",
+        "currencies. Groups of countries: " + ", ".join(f"`{g}`" for g in GROUP_CODES) + ". A city or port that "
+        "reports trade takes the province code plus its pinyin (`CN-JX-NANCHANG`, `CN-NM-ERLIANHAOTE`).",
         "- Money is in the currency's base unit (72.58亿元 is 7258000000 CNY).",
         "",
         "## Tables",
@@ -46,7 +63,8 @@ def render_card(frames: dict[str, pd.DataFrame], descriptor: dict) -> str:
     ]
     for spec in TABLES:
         lines.append(f"| `{spec.name}` | {len(frames[spec.name])} | {spec.description} |")
-    lines += ["", "## Column dictionary", ""]
+    lines += [""] + _figures_section(figures)
+    lines += ["## Column dictionary", ""]
     for spec in TABLES:
         keys = f"Primary key: `{', '.join(spec.primary_key)}`."
         if spec.foreign_keys:

@@ -216,14 +216,14 @@ def next_version(previous: dict | None, descriptor: dict, diff: PackageDiff | No
 
 
 def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = True, *,
-            rejected: dict[str, str] | None = None) -> PublishResult:
+            rejected: dict[str, str] | None = None, figures: dict | None = None) -> PublishResult:
     """Publish `frames` into `out` (under its lock). `rejected` ({path: reason}) lets the changelog say
-    why a document disappeared."""
+    why a document disappeared; `figures` (tradenews.tables.figures.figure_counts) goes into the card."""
     out = Path(out).resolve()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with package_lock(out):
-            return _publish_locked(frames, out, validate_data, rejected)
+            return _publish_locked(frames, out, validate_data, rejected, figures)
     except OSError as exc:
         clear = publish_os_error(exc, out)
         if clear is exc:
@@ -250,7 +250,8 @@ def publish_os_error(exc: OSError, out: Path) -> OSError:
     return err
 
 
-def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None) -> PublishResult:
+def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None,
+                    figures: dict | None = None) -> PublishResult:
     recover(out)
     staged = _staging(out, TMP_PREFIX)
     timings: dict[str, float] = {}
@@ -278,7 +279,7 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
         descriptor = build_descriptor(staged, frames, version, created)
         (staged / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
                                                  encoding="utf-8")
-        (staged / "README.md").write_text(render_card(frames, descriptor), encoding="utf-8")
+        (staged / "README.md").write_text(render_card(frames, descriptor, figures), encoding="utf-8")
         try:
             earlier = (out / CHANGELOG).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

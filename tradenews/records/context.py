@@ -18,7 +18,8 @@ from tradenews.model import Document, Evidence
 
 SENTENCE_END = re.compile(r"[。!?！？]+[”」』\"]?")
 OPENERS, CLOSERS = "(“《「", ")”》」"
-CLAUSE_TOKEN = re.compile(r"[(“《「)”》」,;，；:：]")  # brackets and quotes open and close; the rest separate
+# brackets and quotes open and close; the rest separate (not the thousands comma of 1,446)
+CLAUSE_TOKEN = re.compile(r"[(“《「)”》」;；:：]|(?<!\d),|,(?!\d{3}(?!\d))|，")
 CAPTION = re.compile(r"^(?:图为|图片|\(图|图:|上图|下图)")
 
 

@@ -8,6 +8,7 @@ from tradenews.model import Document, Event, Extraction
 from tradenews.records.context import Sentence, sentences
 from tradenews.records.deals import extract_deals
 from tradenews.records.events import extract_events
+from tradenews.records.fates import Fates, account_figures
 from tradenews.records.indicators import extract_indicators
 from tradenews.records.trade import extract_trade_flows
 
@@ -35,7 +36,8 @@ def _event_for(sent: Sentence, events: list[Event]) -> str | None:
 def extract_document(doc: Document) -> Extraction:
     sents = sentences(doc)
     events = extract_events(doc, sents)
-    flows = extract_trade_flows(doc, sents)
+    fates = Fates()
+    flows = extract_trade_flows(doc, sents, fates)
     trade_spans = [(f.evidence[0].start, f.evidence[0].end) for f in flows]
     trade_money = {(m.start, m.end) for s in sents if any(s.start <= a < s.end for a, _ in trade_spans)
                    for m in s.money if any(a <= m.start < b for a, b in trade_spans)}
@@ -58,4 +60,6 @@ def extract_document(doc: Document) -> Extraction:
         sent = sentence_at(rec.evidence[0].start)
         if sent is not None:
             rec.event_name = _event_for(sent, events)
-    return Extraction(doc.info(), events, deals, flows, indicators)
+    extraction = Extraction(doc.info(), events, deals, flows, indicators)
+    extraction.figures = account_figures(doc, sents, extraction, fates)
+    return extraction

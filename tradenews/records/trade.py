@@ -1,61 +1,94 @@
 """Bilateral trade flows: reporter, partner, direction, period, value or quantity, growth.
 
-Grammar of the genre: 'X对Y出口', 'X与Y双边贸易额', '中俄贸易额', 'Y对华出口', '两国贸易额',
-lists such as '与美国17亿美元,增长40.5%;与欧盟...', and 'PLACE(AMOUNT)' enumerations.
+The genre states a flow in one clause ('2022年,江西对俄罗斯进出口72.58亿元,增长28%') and leaves out
+what the text before it said ('其中出口41亿元;对尼日利亚贸易额为31.1亿元'). Each clause is read by
+`read_clause` against a `TradeContext` (reporter, partner, the pair last named, period) that the text
+before it set; the context is a value passed from clause to clause, never shared state.
+
+Rules (their names go into evidence.rule):
+- trade.clause: one figure with its flow word, sides and period;
+- trade.respectively: '对日本、韩国进出口分别为155亿元和132亿元', partners and figures in order;
+- trade.enumeration: '是广东(28.3亿美元)、山东(21.7亿美元)的2倍', one reporter per bracketed figure;
+- trade.from_to: '从2012年的2224亿美元增长到2022年的4314亿美元', each figure with its own year;
+- trade.quantity: a physical figure (吨, 辆...) where no money is given; '价值X' after it adds the value.
+Each figure a trade sentence holds gets a fate (tradenews.records.fates): a row, or the reason it is
+left out (a share, a target, a baseline, a ranking, a balance, investment, no partner...).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from tradenews.mentions.numbers import find_quantities
 from tradenews.mentions.places import find_places
-from tradenews.model import Document, Place, TradeFlow
-from tradenews.records.context import Sentence
+from tradenews.model import Document, Place, Quantity, TradeFlow
+from tradenews.records.context import Clause, Sentence
+from tradenews.records.fates import Fates, is_baseline
 from tradenews.reference import place_by_code
+from tradenews.reference.lexicon import alternation, mapping
 
-FLOW_WORDS = re.compile(r"进出口|出口|进口|贸易|交易额")
-PARTNER_MARK = re.compile(r"[对与同和跟向自从]$")
-SKIP_CLAUSE = re.compile(r"占|比重|份额|目标|预计|预期|力争|有望|计划|将达|年均|平均|排名|位居|第\d+位|"
-                         r"^(?:而|比|较)?(?:去年|上年)同期")  # '去年同期为10亿元' is the baseline, not the figure
-CHANGE_BEFORE = re.compile(r"(?:增加|增长|减少|下降|多|少)了?$")  # '增加2亿元' is a change, not a value
-PAIR_FOLLOW = re.compile(r"^(?:两国)?(?:双边)?(?:贸易|经贸|进出口)")
-HOME = re.compile(r"我省|本省|全省|该省|我区|全区|本区|我市|全市")
-NATION = re.compile(r"我国|全国|中国")
-PAIR_BACK = re.compile(r"两国|双边|双方|中外")
-CARRY = re.compile(r"^(?:其中|同期|同时|此外)")
-QTY_UNITS = {"吨": "t", "辆": "vehicles", "标箱": "TEU", "立方米": "m3", "桶": "barrels", "千瓦时": "kWh", "头": "head"}
-FILLER = r"额|总额|总值|值|量|为|达到?|实现|完成|了|共|累计|约|近|超过?|首次|首度|再次|已经|已|突破|均|分别|合计|总计"
-COMMODITY_STRIP = re.compile(rf"^(?:{FILLER})+|(?:{FILLER})+$")
+CHANGE_BEFORE = re.compile(r"(?:增加|增长|减少|下降|多|少|扩大|缩小)了?$")  # '增加2亿元' is a change, not a value
+DESCRIBED_PARTNER = re.compile(r"(?:从|自|向|对)[^,，;；从自向对]{2,16}(?:国|地区|国家|伙伴)$")  # '从全球最大的大豆出口国巴西'
+RESTATED_VALUE = re.compile(r"^(?:价值|货值|金额|总值|总额)")  # '进口煤炭51.8万吨,价值0.9亿元'
+RANK_ALONE = re.compile(r"^[^,，]{0,12}?第[一二三四五六七八九十\d]{1,2}(?:位|大)?$")  # '日本第三'
+FROM_TO = re.compile(r"[由从].{0,30}?(?:增长?至|增长到|增加到|增加至|升至|提高到|提高至|扩大到|扩大至|达到|到|至)")
+QTY_UNITS = mapping("trade_quantity_unit")
+COMMODITY_FILLER = r"额|总额|总值|值|量|为|达到?|实现|完成|了|共|累计|约|近|超过?|首次|首度|再次|已经|已|突破|均|分别|合计|总计|的"
+COMMODITY_STRIP = re.compile(rf"^(?:{COMMODITY_FILLER})+|(?:{COMMODITY_FILLER})+$")
 
 
-@dataclass
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    words = mapping("trade_flow_word")
+    # hard-wrapped print text leaves a space inside a word: '进 出口额'
+    flow = "|".join(re.escape(w).replace("进出口", "进 ?出口") for w in sorted(words, key=len, reverse=True))
+    return {
+        "flow": re.compile(flow),
+        "skip": re.compile(alternation("trade_skip")),
+        "partner_mark": re.compile(f"(?:{alternation('partner_mark')})$"),
+        "home_province": re.compile(alternation("home_province_word")),
+        "home_city": re.compile(alternation("home_city_word")),
+        "nation": re.compile(alternation("nation_word")),
+        "pair_back": re.compile(alternation("pair_back_word")),
+        "carry": re.compile(f"^(?:{alternation('carry_opener')})"),
+        "enterprise": re.compile(alternation("enterprise_type")),
+        "subject_filler": re.compile(rf"(?:{alternation('subject_filler')}|(?:19|20)\d{{2}}年|[前\d一二三四五六七八九十至-]+(?:个)?月份?|"
+                                     rf"[上下]半年|[一二三四1-4]季度|今年|去年|上年|当年|本年)"),
+        "pair_follow": re.compile(rf"^(?:两国|两地|双边|之间|间|的)?(?:{alternation('pair_back_word')}|贸易|经贸|进出口|外贸|货物|合作|经济)"),
+    }
+
+
+@dataclass(frozen=True)
 class Side:
     code: str
     name: str
 
 
-@dataclass
-class State:
+@dataclass(frozen=True)
+class TradeContext:
     """What a clause inherits from the text before it."""
 
     reporter: Side | None = None
     partner: Side | None = None
-    flow: str | None = None
-    period: tuple | None = None  # (first, last)
-    growth: float | None = None  # a growth stated before its amount ('出口增长13.5%,达311亿美元')
+    pair: tuple[Side, Side] | None = None  # the pair last named, for 双边/两国/两地
+    period: tuple[dt.date, dt.date] | None = None
+    flow: str | None = None  # the flow word of an earlier clause of the same sentence
+    growth: float | None = None  # a growth stated before its figure ('出口增长13.5%,达311亿美元')
+
+    def next_sentence(self, same_block: bool) -> TradeContext:
+        """Flow and pending growth do not cross a sentence; sides and period cross sentences and, within an
+        article, paragraphs."""
+        return replace(self, flow=None, growth=None)
 
 
 def _side(place: Place) -> Side:
     return Side(place.code, place.name)
 
 
-def _is_chinese(code: str) -> bool:
+def is_chinese(code: str) -> bool:
     return code == "CN" or code.startswith("CN-")
-
-
-def _flow_of(word: str) -> str:
-    return {"出口": "export", "进口": "import"}.get(word, "total")
 
 
 def _home(doc: Document) -> Side | None:
@@ -65,179 +98,352 @@ def _home(doc: Document) -> Side | None:
     return Side(doc.home_region, ref.name if ref else doc.home_region)
 
 
-def _sides(clause_text: str, clause_start: int, places: list[Place], doc: Document, kw_pos: int):
-    """Reporter and partner named in a clause before the flow keyword at kw_pos (clause offsets)."""
-    reporter = partner = None
-    before = [p for p in places if p.end - clause_start <= kw_pos + 1 or kw_pos < 0]
-    pair = None
-    for a, b in zip(before, before[1:]):
-        if a.end == b.start and PAIR_FOLLOW.match(clause_text[b.end - clause_start:]):
-            pair = (a, b)
-    if pair:
-        a, b = pair
-        if _is_chinese(b.code) and not _is_chinese(a.code):
-            a, b = b, a
-        return _side(a), _side(b), True
-    for p in before:
-        rel = p.start - clause_start
-        if PARTNER_MARK.search(clause_text[max(0, rel - 1):rel]) or clause_text[max(0, rel - 2):rel] in ("对于",):
-            if partner is None:
-                partner = _side(p)
-        elif reporter is None and partner is None:
-            reporter = _side(p)
-    if partner is None and kw_pos >= 0:
-        # '中国进口俄罗斯原油': a country right after the direction word is the partner
-        after = [p for p in places if p.start - clause_start in (kw_pos + 2, kw_pos + 3)
-                 and p.kind in ("country", "group", "region")]
-        if after and FLOW_WORDS.match(clause_text, kw_pos):
-            partner = _side(after[0])
-    head = clause_text[:kw_pos if kw_pos >= 0 else len(clause_text)]
-    if reporter is None and HOME.search(head):
-        reporter = _home(doc)
-    if reporter is None and NATION.search(head) and not (partner and partner.code == "CN"):
-        reporter = Side("CN", "中国")
-    return reporter, partner, False
+@dataclass
+class Sides:
+    """Who trades with whom in one clause, as written."""
+
+    reporter: Side | None = None
+    partners: list[Place] | None = None  # in order ('对日本、韩国')
+    paired: bool = False  # named as a pair ('中俄', '江西与俄罗斯…贸易')
+    unknown_subject: bool = False  # words right before the flow word that name no side ('加工贸易', '中X贸易')
 
 
-def _listed_partners(text: str, clause_start: int, places: list[Place]) -> list[Place]:
-    """Places listed after 对/与 and joined by 、/和 ('对日本、韩国'), in order."""
+def _partner_phrase(text: str, start: int, places: list[Place], kw_at: int) -> list[Place]:
+    """Places listed after a partner mark and joined by 、/和/及 ('对日本、韩国'); a descriptor before the
+    partner may stand between them ('从全球最大的大豆出口国巴西进口')."""
     out: list[Place] = []
     for p in places:
-        rel = p.start - clause_start
-        before = text[rel - 1:rel] if rel else ""
-        if not out and PARTNER_MARK.search(before):
+        rel = p.start - start
+        if kw_at >= 0 and rel >= kw_at:
+            break
+        if not out and (_patterns()["partner_mark"].search(text[max(0, rel - 2):rel])
+                        or DESCRIBED_PARTNER.search(text[max(0, rel - 20):rel])):
             out.append(p)
-        elif out and text[out[-1].end - clause_start:rel] in ("、", "和", "及", "与"):
+        elif out and text[out[-1].end - start:rel] in ("、", "和", "及", "与", "以及"):
             out.append(p)
     return out
 
 
-def _commodity(clause_text: str, kw_end: int, num_start: int) -> str | None:
-    between = COMMODITY_STRIP.sub("", clause_text[kw_end:num_start])
-    lead = find_places(between)
-    if lead and lead[0].start == 0:
-        between = between[lead[0].end:]  # '进口俄罗斯原油': the partner is not part of the goods
-    if 2 <= len(between) <= 10 and re.fullmatch(r"[\u4e00-\u9fff]+", between) and not re.search(r"贸易|总|额|值", between):
-        return between
+def read_sides(text: str, start: int, places: list[Place], doc: Document, kw_at: int) -> Sides:
+    """Reporter and partners a clause names before its flow word (at kw_at, clause offsets; -1: none)."""
+    pats = _patterns()
+    before = [p for p in places if kw_at < 0 or p.start - start < kw_at]
+    # a pair: '中俄贸易', '俄中贸易额', '江西与俄罗斯双边贸易', '新辽贸易'
+    for a, b in zip(before, before[1:]):
+        gap = text[a.end - start:b.start - start]
+        if gap in ("", "与", "和", "同", "跟", "-", "—") and pats["pair_follow"].match(text[b.end - start:]) \
+                and a.code != b.code:
+            if is_chinese(b.code) and not is_chinese(a.code):
+                a, b = b, a
+            return Sides(_side(a), [b], True)
+    partners = _partner_phrase(text, start, places, kw_at)
+    reporter = None
+    for p in before:
+        if p not in partners and (not partners or p.start < partners[0].start):
+            reporter = _side(p)
+            break
+    if not partners and kw_at >= 0:
+        # '中国进口俄罗斯原油', '出口到美国': a country right after the direction word is the partner
+        after = [p for p in places if 0 <= p.start - start - kw_at <= 4 and p.kind in ("country", "group", "region")
+                 and re.fullmatch(r"(?:进口|出口)(?:到|至|往)?", text[kw_at:p.start - start])]
+        if after:
+            partners = [after[0]]
+    head = text[:kw_at if kw_at >= 0 else len(text)]
+    if partners:
+        head = head[:partners[0].start - start]
+    if reporter is None and pats["home_city"].search(head) and (city := _home_city(doc)):
+        reporter = city
+    if reporter is None and pats["home_province"].search(head):
+        reporter = _home(doc)
+    if reporter is None and pats["nation"].search(head):
+        reporter = Side("CN", "中国")
+    unknown = False
+    if reporter is None and not partners and kw_at > 0:
+        residue = list(text[:kw_at])
+        for p in places:
+            for i in range(max(0, p.start - start), min(kw_at, p.end - start)):
+                residue[i] = " "
+        residue = pats["subject_filler"].sub(" ", "".join(residue))
+        unknown = bool(re.search(r"[\u4e00-\u9fff]{2}\s*$", residue))
+    return Sides(reporter, partners or None, False, unknown)
+
+
+def _home_city(doc: Document) -> Side | None:
+    code = getattr(doc, "home_city", None)
+    if not code:
+        return None
+    ref = place_by_code().get(code)
+    return Side(code, ref.name if ref else code)
+
+
+def _commodity(text: str, kw_end: int, num_start: int, head: str = "") -> str | None:
+    """Goods named between the flow word and the figure ('出口钢材26.9亿元'), or between the partner and the
+    flow word ('与越南农产品进出口额')."""
+    for between in (text[kw_end:num_start], head):
+        between = COMMODITY_STRIP.sub("", between)
+        lead = find_places(between)
+        if lead and lead[0].start == 0:
+            between = COMMODITY_STRIP.sub("", between[lead[0].end:])
+        if 2 <= len(between) <= 12 and re.fullmatch(r"[\u4e00-\u9fff、和及]+", between) \
+                and not re.search(r"贸易|总|额|值|双边|两国|外贸|货物$|规模|同比|比|增长|下降|是|在", between):
+            return between
     return None
 
 
-def extract_trade_flows(doc: Document, sents: list[Sentence]) -> list[TradeFlow]:
-    flows: list[TradeFlow] = []
-    pending: list[tuple[tuple, float]] = []  # growth-only statements with a full key
-    last_pair: tuple[Side, Side] | None = None
-    state = State()
-    prev_block = -1
-    trade_blocks = {s.block_no for s in sents if FLOW_WORDS.search(s.text)}
-    for sent in sents:
-        if sent.block_no not in trade_blocks:
-            continue  # a paragraph that never speaks of trade has no trade figure
-        year = doc.reference_date.year
-        if sent.block_no != prev_block:
-            state = State()
-            prev_block = sent.block_no
-        elif not CARRY.match(sent.text) and not PAIR_BACK.search(sent.text[:12]):
-            state = State(period=state.period)
-        periods = sent.periods(year)
-        for ci, clause in enumerate(sent.clauses):
-            text = clause.text
-            for p in periods:
-                if clause.start <= p.start < clause.end:
-                    state.period = (p.first, p.last)
-            if SKIP_CLAUSE.search(text):
-                continue
-            places = [p for p in sent.places if clause.start <= p.start < clause.end]
-            kw = None
-            for m in FLOW_WORDS.finditer(text):
-                kw = m
-            money = [m for m in sent.money if clause.start <= m.start < clause.end
-                     and not CHANGE_BEFORE.search(doc.text[clause.start:m.start])]
-            qty = [q for q in find_quantities(text, QTY_UNITS, clause.start)] if kw else []
-            growth = [g for g in sent.growth if clause.start <= g.start < clause.end]
-            # enumerations 'PLACE(AMOUNT)': each place reports the same kind of flow
-            paren = [(p, m) for m in money for p in places if m.start - p.end == 1 and doc.text[p.end] == "("]
-            if paren and state.partner and state.flow and state.period:
-                for p, m in paren:
-                    flows.append(_flow(doc, sent, Side(p.code, p.name), state.partner, state.flow, state.period,
-                                       m, None, None, "trade.enumeration", clause))
-                continue
-            if not kw and not money:
-                # '江西与俄罗斯经贸往来日益密切': a pair named without a figure, for a later '双边贸易额'
-                named = _sides(text, clause.start, places, doc, -1)
-                if named[0] and named[1] and named[0].code != named[1].code:
-                    last_pair = (named[0], named[1])
-            if kw:
-                flow = _flow_of(kw.group(0))
-                reporter, partner, paired = _sides(text, clause.start, places, doc, kw.start())
-                if paired or PAIR_BACK.search(text[:kw.start()]):
-                    if not paired and last_pair and not (reporter and partner):
-                        reporter, partner = last_pair
-                    if reporter and partner:
-                        last_pair = (reporter, partner)
-                state.flow = flow
-                if reporter:
-                    state.reporter = reporter
-                if partner:
-                    state.partner = partner
-                    if state.reporter and not paired:
-                        last_pair = (state.reporter, partner)
-                state.growth = None
-            elif places and re.match(r"^[与同和对]", text) and (money or growth):
-                # '与美国17亿美元': a new partner for the flow of the sentence so far
-                state.partner = _side(places[0])
-            elif not money:
-                continue
-            if not (state.reporter and state.partner and state.flow and state.period):
-                continue
-            if state.reporter.code == state.partner.code:
-                continue
-            own_growth = growth[0].pct if growth else None
-            if not money and not qty:
-                if own_growth is not None:
-                    state.growth = own_growth
-                    pending.append(((state.reporter.code, state.partner.code, state.flow, state.period), own_growth))
-                continue
-            if own_growth is None and state.growth is not None:
-                own_growth, state.growth = state.growth, None
-            if own_growth is None and ci + 1 < len(sent.clauses):
-                nxt = sent.clauses[ci + 1]
-                nxt_money = [m for m in sent.money if nxt.start <= m.start < nxt.end]
-                nxt_growth = [g for g in sent.growth if nxt.start <= g.start < nxt.end]
-                if nxt_growth and not nxt_money and not FLOW_WORDS.search(nxt.text):
-                    own_growth = nxt_growth[0].pct
-            commodity = None
-            if kw and money:
-                commodity = _commodity(text, kw.end(), money[0].start - clause.start)
-            partners = _listed_partners(text, clause.start, places)
-            if len(partners) > 1:
-                # '对日本、韩国进出口分别为155亿元和132亿元': one figure per partner, in order
-                if "分别" in text and len(money) == len(partners):
-                    for p, m in zip(partners, money):
-                        flows.append(_flow(doc, sent, state.reporter, _side(p), state.flow, state.period, m,
-                                           None, None, "trade.respectively", clause))
-                continue  # several partners and one figure: no single partner to report it for
-            for m in money[:1]:
-                flows.append(_flow(doc, sent, state.reporter, state.partner, state.flow, state.period, m,
-                                   own_growth, commodity, "trade.clause", clause))
-            if qty and not money:
-                q = qty[0]
-                com = _commodity(text, kw.end(), q.start - clause.start) if kw else None
-                flows.append(TradeFlow(state.reporter.code, state.reporter.name, state.partner.code, state.partner.name,
-                                       state.flow, state.period[0], state.period[1], doc.doc_id,
-                                       [sent.evidence("trade.quantity", clause.start, clause.end)],
-                                       commodity=com, quantity=q.value, quantity_unit=q.unit,
-                                       value_qualifier=q.qualifier, growth_pct=own_growth,
-                                       article_no=sent.article_no))
-    return _attach_pending_growth(flows, pending)
+@dataclass
+class Figure:
+    start: int
+    end: int
+    value: float | None = None
+    currency: str | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
 
 
-def _flow(doc, sent, reporter, partner, flow, period, money, growth, commodity, rule, clause) -> TradeFlow:
-    if flow == "total" and _is_chinese(partner.code) and not _is_chinese(reporter.code):
+def _figures(sent: Sentence, clause: Clause, fates: Fates) -> list[Figure]:
+    """Money (and, where no money is given, physical amounts) of a clause that are values, not changes."""
+    doc_text = sent.doc.text
+    out = []
+    for m in sent.money:
+        if not clause.start <= m.start < clause.end:
+            continue
+        if CHANGE_BEFORE.search(doc_text[clause.start:m.start]):
+            fates.leave(m, "trade.change", "a change against an earlier figure, not a value")
+            continue
+        if is_baseline(doc_text[max(clause.start, m.start - 10):m.start]):
+            fates.leave(m, "trade.baseline", "a baseline for a comparison")
+            continue
+        if doc_text[m.end:m.end + 1] == "/":
+            fates.leave(m, "trade.price", "a price per unit ('元/吨')")
+            continue
+        out.append(Figure(m.start, m.end, value=m.amount, currency=m.currency, qualifier=m.qualifier))
+    if not out:
+        for q in find_quantities(clause.text, QTY_UNITS, clause.start):
+            if not CHANGE_BEFORE.search(doc_text[clause.start:q.start]) and \
+                    not is_baseline(doc_text[max(clause.start, q.start - 10):q.start]):
+                out.append(Figure(q.start, q.end, quantity=q.value, unit=q.unit, qualifier=q.qualifier))
+    return out
+
+
+def _growth_for(sent: Sentence, ci: int, fig: Figure, ctx: TradeContext) -> float | None:
+    clause = sent.clauses[ci]
+    after = [g for g in sent.growth if fig.end <= g.start < clause.end]
+    if after:
+        return after[0].pct
+    if ci + 1 < len(sent.clauses):
+        nxt = sent.clauses[ci + 1]
+        nxt_money = [m for m in sent.money if nxt.start <= m.start < nxt.end]
+        nxt_growth = [g for g in sent.growth if nxt.start <= g.start < nxt.end]
+        if nxt_growth and not nxt_money and not _patterns()["flow"].search(nxt.text):
+            return nxt_growth[0].pct
+    before = [g for g in sent.growth if clause.start <= g.start < fig.start]
+    if before:
+        return before[-1].pct
+    return ctx.growth
+
+
+def _row(doc, sent, clause, reporter: Side, partner: Side, flow: str, period, fig: Figure, growth, commodity, rule,
+         ) -> TradeFlow:
+    if flow == "total" and is_chinese(partner.code) and not is_chinese(reporter.code):
         reporter, partner = partner, reporter  # a total with no perspective is reported from the Chinese side
     return TradeFlow(reporter.code, reporter.name, partner.code, partner.name, flow, period[0], period[1], doc.doc_id,
-                     [sent.evidence(rule, clause.start, clause.end)], commodity=commodity, value=money.amount,
-                     currency=money.currency, value_qualifier=money.qualifier, growth_pct=growth,
-                     article_no=sent.article_no)
+                     [sent.evidence(rule, clause.start, clause.end)], commodity=commodity, value=fig.value,
+                     currency=fig.currency, quantity=fig.quantity, quantity_unit=fig.unit,
+                     value_qualifier=fig.qualifier, growth_pct=growth, article_no=sent.article_no)
+
+
+def _periods_in(sent: Sentence, clause: Clause, year: int):
+    return [p for p in sent.periods(year) if clause.start <= p.start < clause.end]
+
+
+def _skip_reason(text: str) -> str | None:
+    m = _patterns()["skip"].search(text)
+    if m:
+        return mapping("trade_skip")[m.group(0)]
+    if RANK_ALONE.match(text):
+        return "rank"
+    return None
+
+
+def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates: Fates,
+                rows: list[TradeFlow], pending: list) -> TradeContext:
+    """Read one clause: its flows go into `rows`, its figures' fates into `fates`; returns the context for
+    the next clause."""
+    pats = _patterns()
+    clause = sent.clauses[ci]
+    text = clause.text
+    year = doc.reference_date.year
+    # the world is no partner: trade with 全球/世界 is a total, and the words mostly describe ('全球最大')
+    places = [p for p in sent.places if clause.start <= p.start < clause.end and p.end <= clause.end
+              and p.code != "WORLD"]
+    periods = _periods_in(sent, clause, year)
+    kw = None
+    figures = _figures(sent, clause, fates)
+    first_fig = figures[0].start - clause.start if figures else len(text)
+    for m in pats["flow"].finditer(text):
+        at = clause.start + m.start()
+        if any(o.start <= at < o.end for o in sent.orgs):
+            continue  # '进出口有限公司' names a company, not a flow
+        if m.start() < first_fig or kw is None:
+            kw = m
+    kw_at = kw.start() if kw else -1
+    reason = _skip_reason(text)
+    if reason and reason != "rank":
+        # a share, a target, a balance...: its figures and the sides it names are not the flow's (the deal
+        # rules read signings and investments, and decide those figures' fates)
+        if reason not in ("deal", "investment"):
+            fates.leave_all(figures, f"trade.{reason}", f"a {reason} figure, not a flow of the period")
+        return ctx
+    if figures:
+        # enumerations 'PLACE(AMOUNT)': each place reports the same kind of flow
+        paren = [(p, f) for f in figures for p in places if f.start - p.end == 1 and doc.text[p.end] == "("]
+        if paren and ctx.partner and ctx.flow and ctx.period:
+            for p, f in paren:
+                rows.append(_row(doc, sent, clause, _side(p), ctx.partner, ctx.flow, ctx.period, f, None, None,
+                                 "trade.enumeration"))
+                fates.fact(f, "trade.enumeration")
+            fates.leave_all([f for f in figures if all(f is not g for _, g in paren)], "trade.enumeration",
+                            "a figure beside an enumeration")
+            return ctx
+    sides = read_sides(text, clause.start, places, doc, kw_at)
+
+    # the context this clause sets
+    reporter, partner, pair = ctx.reporter, ctx.partner, ctx.pair
+    if reason == "rank":
+        # '东盟成为我国第一大贸易伙伴', '东盟是香港的第二大贸易伙伴', '韩国位居第二': the ranked place is a
+        # partner of the reporter, never the reporter
+        ranked = [_side(p) for p in places]
+        if len(ranked) >= 2:
+            pair = (ranked[1], ranked[0]) if not is_chinese(ranked[0].code) or is_chinese(ranked[1].code) \
+                else (ranked[0], ranked[1])
+        elif len(ranked) == 1 and reporter and ranked[0].code != reporter.code:
+            partner = ranked[0]
+    elif sides.paired:
+        reporter, partner = sides.reporter, _side(sides.partners[0])
+        pair = (reporter, partner)
+    elif sides.unknown_subject:
+        reporter = partner = None  # a subject the text names in words no gazetteer knows: not the sides before
+    else:
+        if sides.partners:
+            partner = _side(sides.partners[0])
+            if sides.reporter:
+                reporter = sides.reporter
+        elif sides.reporter and (kw or figures):
+            # a new reporter with no partner: a total of its own, or a new paragraph's subject
+            reporter = sides.reporter
+            if not pats["carry"].match(text):
+                partner = None
+        if reporter and partner and reporter.code != partner.code and (sides.reporter or sides.partners):
+            pair = (reporter, partner)
+    if not (sides.reporter and sides.partners) and not sides.paired and pats["pair_back"].search(text[:max(kw_at, 0) or len(text)]) \
+            and pair:
+        reporter, partner = pair
+    flow = mapping("trade_flow_word")[kw.group(0).replace(" ", "")] if kw else ctx.flow
+    new_ctx = replace(ctx, reporter=reporter, partner=partner, pair=pair, flow=flow)
+    if periods and not figures:
+        new_ctx = replace(new_ctx, period=(periods[-1].first, periods[-1].last))
+    elif periods and periods[0].start < figures[0].start:
+        new_ctx = replace(new_ctx, period=(periods[0].first, periods[0].last))
+
+    if not figures:
+        growth = [g for g in sent.growth if clause.start <= g.start < clause.end]
+        if kw and growth:
+            new_ctx = replace(new_ctx, growth=growth[0].pct)
+            if reporter and partner and new_ctx.period:
+                pending.append(((reporter.code, partner.code, flow, new_ctx.period), growth[0].pct))
+        return new_ctx
+    if reason == "rank" and not kw:
+        fates.leave_all(figures, "trade.rank", "a ranking, not a flow")
+        return new_ctx
+    if not flow:
+        return new_ctx  # not a trade figure: the deal and indicator rules read it
+    if pats["enterprise"].search(text[:kw_at if kw_at >= 0 else first_fig]):
+        fates.leave_all(figures, "trade.enterprise_type", "a breakdown by kind of enterprise")
+        return new_ctx
+    if RESTATED_VALUE.match(text) and rows and rows[-1].value is None and rows[-1].quantity is not None \
+            and len(figures) == 1 and figures[0].value is not None:
+        # '进口煤炭51.8万吨,价值0.9亿元': the value of the quantity just read
+        last = rows[-1]
+        last.value, last.currency = figures[0].value, figures[0].currency
+        last.evidence[0] = sent.evidence(last.evidence[0].rule, last.evidence[0].start, clause.end)
+        fates.fact(figures[0], "trade.quantity")
+        return new_ctx
+
+    partners = [_side(p) for p in sides.partners] if sides.partners and not sides.paired else None
+    if partners and len(partners) > 1:
+        if "分别" in text and len(figures) == len(partners) and reporter and new_ctx.period:
+            for p, f in zip(partners, figures):
+                if _valid_pair(reporter, p):
+                    rows.append(_row(doc, sent, clause, reporter, p, flow, new_ctx.period, f, None, None,
+                                     "trade.respectively"))
+                    fates.fact(f, "trade.respectively")
+            return replace(new_ctx, partner=None)
+        fates.leave_all(figures, "trade.several_partners", "one figure for several partners together")
+        return replace(new_ctx, partner=None)
+
+    if not (reporter and partner):
+        fates.leave_all(figures, "trade.no_partner" if reporter else "trade.no_reporter",
+                        "a total with no partner" if reporter else "no reporter named or carried")
+        return new_ctx
+    if not _valid_pair(reporter, partner):
+        fates.leave_all(figures, "trade.same_side", "both sides Chinese, or the same place")
+        return new_ctx
+
+    # from-to: '从2012年的2224亿美元,增长到2022年的4314亿美元' (one clause or two)
+    own_periods = {}
+    for f in figures:
+        near = [p for p in sent.periods(year) if p.end <= f.start and re.fullmatch(r"的?", doc.text[p.end:f.start])]
+        if near:
+            own_periods[id(f)] = (near[-1].first, near[-1].last)
+    moved = FROM_TO.search(text) or FROM_TO.search(sent.text[:clause.end - sent.start])
+    if moved and own_periods:
+        for f in figures:
+            if id(f) in own_periods:
+                rows.append(_row(doc, sent, clause, reporter, partner, flow, own_periods[id(f)], f, None,
+                                 None, "trade.from_to"))
+                fates.fact(f, "trade.from_to")
+            else:
+                fates.leave(f, "trade.from_to", "a from-to figure with no year of its own")
+        return new_ctx
+    period = own_periods.get(id(figures[0])) or new_ctx.period
+    if period is None:
+        fates.leave_all(figures, "trade.no_period", "no period stated or carried")
+        return new_ctx
+    fig = figures[0]
+    growth = _growth_for(sent, ci, fig, new_ctx)
+    head = text[sides.partners[-1].end - clause.start:kw_at] if sides.partners and kw_at >= 0 else ""
+    commodity = _commodity(text, kw.end(), fig.start - clause.start, head) if kw else None
+    rule = "trade.clause" if fig.value is not None else "trade.quantity"
+    rows.append(_row(doc, sent, clause, reporter, partner, flow, period, fig, growth, commodity, rule))
+    fates.fact(fig, rule)
+    fates.leave_all(figures[1:], "trade.second_figure", "a second figure in the clause of a flow")
+    return replace(new_ctx, growth=None)
+
+
+def _valid_pair(reporter: Side, partner: Side) -> bool:
+    """A flow crosses a border: one side foreign (Hong Kong, Macao and Taiwan count as customs territories)."""
+    return reporter.code != partner.code and not (is_chinese(reporter.code) and is_chinese(partner.code))
+
+
+def extract_trade_flows(doc: Document, sents: list[Sentence], fates: Fates | None = None) -> list[TradeFlow]:
+    fates = fates if fates is not None else Fates()
+    rows: list[TradeFlow] = []
+    pending: list[tuple[tuple, float]] = []  # growth-only statements with a full key
+    ctx = TradeContext()
+    prev: tuple[int, int] = (-1, -1)
+    flow_re = _patterns()["flow"]
+    for sent in sents:
+        if sent.article_no != prev[0]:
+            ctx = TradeContext()
+        else:
+            ctx = ctx.next_sentence(sent.block_no == prev[1])
+        prev = (sent.article_no, sent.block_no)
+        if not flow_re.search(sent.text) and not sent.places:
+            continue
+        for ci in range(len(sent.clauses)):
+            ctx = read_clause(doc, sent, ci, ctx, fates, rows, pending)
+    return _dedupe(_attach_pending_growth(rows, pending))
 
 
 def _attach_pending_growth(flows: list[TradeFlow], pending) -> list[TradeFlow]:
@@ -249,3 +455,40 @@ def _attach_pending_growth(flows: list[TradeFlow], pending) -> list[TradeFlow]:
                 f.growth_pct = pct
                 break
     return flows
+
+
+def _key(f: TradeFlow) -> tuple:
+    return (f.reporter_code, f.partner_code, f.flow, f.period_start, f.period_end, f.commodity, f.currency,
+            f.quantity_unit if f.value is None else None)
+
+
+def _measure(f: TradeFlow) -> float | None:
+    return f.value if f.value is not None else f.quantity
+
+
+def _dedupe(flows: list[TradeFlow]) -> list[TradeFlow]:
+    """A flow restated (in the headline, the lead, rounded: 近52万吨 for 51.8万吨) is one row: the exact
+    figure wins, its growth and evidence kept."""
+    out: list[TradeFlow] = []
+    for f in flows:
+        twin = next((o for o in out if _key(o) == _key(f) and _restates(o, f)), None)
+        if twin is None:
+            out.append(f)
+            continue
+        keep, drop = (twin, f) if (twin.value_qualifier or "exact") == "exact" or \
+            (f.value_qualifier or "exact") != "exact" else (f, twin)
+        if keep is f:
+            out[out.index(twin)] = f
+        keep.growth_pct = keep.growth_pct if keep.growth_pct is not None else drop.growth_pct
+        keep.evidence.extend(drop.evidence)
+    return out
+
+
+def _restates(a: TradeFlow, b: TradeFlow) -> bool:
+    x, y = _measure(a), _measure(b)
+    if x is None or y is None:
+        return False
+    if x == y:
+        return True
+    rounded = {a.value_qualifier, b.value_qualifier} - {"exact", None}
+    return bool(rounded) and abs(x - y) <= 0.05 * max(abs(x), abs(y))
