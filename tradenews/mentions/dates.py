@@ -78,6 +78,20 @@ def find_dates(text: str, year: int, offset: int = 0) -> list[DateMention]:
     return sorted(out, key=lambda d: d.start)
 
 
+# a day without its month ('5日举行', '19日从…获悉', '7日至9日'), read against a month the caller knows
+DAY_RE = re.compile(rf"(?<![\d月年./-])(?P<d>\d{{1,2}})[日号](?:(?:上午|下午|晚|晚间|早)?{RANGE}(?P<d2>\d{{1,2}})[日号])?")
+
+
+def find_days(text: str, offset: int = 0) -> list[tuple[int, int, int, int | None]]:
+    """(start, end, day, last day of a range or None) of each day written without its month."""
+    out = []
+    for m in DAY_RE.finditer(text) if "日" in text or "号" in text else ():
+        d, d2 = int(m.group("d")), int(m.group("d2")) if m.group("d2") else None
+        if 1 <= d <= 31 and (d2 is None or d < d2 <= 31):
+            out.append((offset + m.start(), offset + m.end(), d, d2))
+    return out
+
+
 def _year_of(m: re.Match, year: int) -> int:
     if m.groupdict().get("y"):
         return int(m.group("y"))

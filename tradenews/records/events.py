@@ -1,145 +1,292 @@
 """Named, dated gatherings: 第N届…博览会/论坛/推介会/对接会/座谈会/签约仪式/理事会第N次会议.
 
-A name is read leftwards from an event head word (reference data) to the clause start, then
-trimmed after the words that introduce an event (在, 举行的, 通过, 为期N天的...).
+Names: read leftwards from an event head word (event_heads.tsv) to the clause start, then cut after
+the last word that introduces an event (在, 举行了, 参加, 是... : lexicon `event_intro`) and after a
+modifier ending in 的. A name needs a real left part: a place, an edition or year, a quoted or
+bracketed part, a series, Latin letters, or words beyond the genre's generic vocabulary
+(`event_generic`: 集中签约仪式, 综合性博览会 are descriptions). A description or a demonstrative
+mention (此次论坛, 8项会议) names no new event: it refers back to one already named, or to none.
+
+Dates: a date of the name's clause or of a time clause opening the sentence ('11月5日,'), else one after
+the name before its verb ('于6月8日在厦门开幕'), else 今天/昨天 against the dateline; a day written
+without its month (5日) takes the month of the dateline or of the last date the article gave. The verb
+says what the date is: 开幕 a first day, 闭幕 a last day, 举行/召开 of a meeting, forum, session or
+ceremony the one day it was held; ranges and durations (为期5天) give both ends.
+
+Cities: '在X举行/开幕/召开…' (the city in X, a municipality, or a city the gazetteer knows), a city in
+brackets in the name, the series' city, where visitors had arrived; an event held during another
+(its name contains the other's, or its date falls within the other's days) takes that one's city;
+an event on the dateline's day takes the dateline's city.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tradenews.mentions.dates import RELATIVE_DAYS, RELATIVE_DAY_RE
+from tradenews.mentions.dates import RELATIVE_DAY_RE, RELATIVE_DAYS, find_days
 from tradenews.mentions.numbers import parse_number
 from tradenews.mentions.places import find_places
 from tradenews.mentions.series import find_series, parse_edition
-from tradenews.model import Document, Event
+from tradenews.model import Document, Event, Place
 from tradenews.records.context import Sentence
-from tradenews.reference import event_heads, place_by_code
+from tradenews.reference import event_heads
+from tradenews.reference.lexicon import alternation, words
 
-NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()“”\"·\-—–]")
-INTRO = re.compile(
-    r"^(?:提要|摘要|导读|核心提示)|^.*?(?:举行的|举办的|召开的|开幕的|闭幕的|期间的|为期[^的]{1,4}的|以[^的]{2,30}为主题的|相继举办了?|组织召开|组织开展|"
-    r"开展|参加了?|出席了?|通过|借助|作为|举办了?|举行了?|召开了?|在|于|是|即|由|将|到|赴|与会|暨|[\u4e00-\u9fff]了)"
-)
-BARE = re.compile(r"^(?:本届|该|此次|这次|这个|此|历届|上届|每届|今年的?|去年的?|各类|多场|一场|系列|相关|其他|首次)")
-NOT_AFTER = re.compile(r"^(?:中心|室|厅|馆|精神|纪要|期间|之旅|秘书处|主席|代表|机制|成员)")
-ABBREVIATION = re.compile(r"\((?:以下)?简称[“\"]?(?P<alias>[^”\")]+)[”\"]?\)")
-OPENING = re.compile(r"开幕|拉开帷幕|启幕|开展|启动|开启")
-CLOSING = re.compile(r"闭幕|落下帷幕|落幕|圆满结束|闭馆")
-LEAD = re.compile(r"举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开启|启动|拉开帷幕|开展|出席|参加|亮相")
-DURATION = re.compile(r"(?:为期)?(?P<n>\d+|[一二两三四五六七八九十]+)天")
-HELD_AT = re.compile(r"在(?P<where>[^,，。;；]{1,20}?)(?:举行|举办|召开|开幕|闭幕|落下帷幕|落幕|开展)")
-VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
+NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()“”\"「」·\-—–]")
+ABBREVIATION = re.compile(r"\((?:以下)?简称[“\"「]?(?P<alias>[^”\")」]+)[”\"」]?\)")
+# a preposition, adverb or verb never opens a name ('对两岸合作与农业交流会有…', '都参与会议')
+BAD_OPENING = re.compile(r"^(?:对(?!话)|与|[把被让使给要都也还就才又可能会并而且所以但愿])")
+# what describes a gathering rather than names it: '规模最大的博览会', '为期5天的展会', '以…为主题的交流周'
+DESCRIPTIVE = re.compile(r"最|为主题|为一体|一体的|规模|级别|为期|[\d一二两三四五六七八九十]天的|性的|之一|等")
+# a count before the head describes several gatherings: '8项会议论坛', '3个分论坛', '4场主题分论坛'
+COUNTED = re.compile(r"(?<![第\d一二三四五六七八九十])(?:\d+|[一二三四五六七八九十两几多数]+)[项个场届](?!目)")
+VERB_INSIDE = re.compile(r"举行|举办|召开|参加|出席|签署|签约项目|表示|认为|指出|优化|发挥|可以|我们|应当|需要|实践")
 # internal government and party meetings are not cooperation events of the genre
 INTERNAL_MEETING = re.compile(r"常委|常务会议|全体会议|全会|党组|党委|工作会议|视频会议|推进会|调度会|部署会|动员|表彰|"
-                              r"培训|新闻发布会|记者会|通气会|务虚会|办公会|专题会议|例会")
+                              r"培训|记者会|通气会|务虚会|办公会|专题会议|例会|人大|政协会议")
+DURATION = re.compile(r"(?:为期|历时|持续|会期)?(?P<n>\d+|[一二两三四五六七八九十]+)天(?![后前内里以])")
+VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
 ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
-HAS_DAY = re.compile(r"\d[日号]|\d-\d")
-TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日)?")
+TIME_WORDS = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日|\d{1,2}[:：]\d{2}|\s)*")
 TODAY = re.compile(r"今天|今日|昨天|昨日")
-DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
-COORDINATION = re.compile(r"^[”\"]?(?:和|与|及|暨|、)[“\"]?$")
+DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯|报道)")
+DATELINE_CITY = re.compile(r"(?:社|网|报|台|电视台)?(?P<where>[\u4e00-\u9fff]{2,6}?)(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
+COORDINATION = re.compile(r"^[”\"」]?(?:和|与|及|、)[“\"「]?$")
 MUNICIPALITIES = {"CN-BJ", "CN-SH", "CN-TJ", "CN-CQ"}
+ONE_DAY_TYPES = {"conference", "forum", "promotion", "matchmaking", "symposium", "signing_ceremony", "other"}
+CITY_WORD = re.compile(r"(?P<city>[\u4e00-\u9fff]{2,5}?)(?:市|城)(?![\u4e00-\u9fff]{0,1}(?:区|县|镇))")
 
 
 @lru_cache(maxsize=1)
-def _head_re() -> re.Pattern:
+def _patterns() -> dict[str, re.Pattern]:
     heads = sorted(event_heads(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(h) for h in heads))
+    held = alternation("event_held", "event_opening", "event_closing")
+    return {
+        "head": re.compile("|".join(re.escape(h) for h in heads)),
+        "intro": re.compile(alternation("event_intro")),
+        "not_after": re.compile(f"(?:{alternation('event_not_after')})"),
+        "demonstrative": re.compile(f"^(?:{alternation('event_demonstrative')})"),
+        "generic": re.compile(alternation("event_generic")),
+        "held": re.compile(alternation("event_held")),
+        "opening": re.compile(alternation("event_opening")),
+        "closing": re.compile(alternation("event_closing")),
+        "lead": re.compile(held),
+        "held_at": re.compile(rf"在(?P<where>[^,，。;；在]{{1,24}}?)(?:隆重|盛大|正式|成功|顺利)?(?:{held})"),
+    }
 
 
-def _strip_quotes(name: str) -> str:
-    name = name.strip("“”\"")
-    if name.count("“") > name.count("”"):
-        name = name.replace("“", "", 1) if name.startswith("“") else name
-    return name
+@dataclass
+class Candidate:
+    start: int  # sentence offsets of the name
+    end: int
+    name: str
+    event_type: str
+    generic: bool  # a description ('集中签约仪式'), not a name
+    demonstrative: bool  # '此次', '本届': refers back to an event named before
 
 
-def _candidate_name(text: str, head_start: int, head_end: int) -> str | None:
-    """The event name ending at text[head_end] (sentence-local offsets), or None."""
-    if NOT_AFTER.match(text[head_end:]):
-        return None
-    i = head_start
-    while i > 0 and NAME_CHARS.match(text[i - 1]):
-        i -= 1
-    name = text[i:head_end]
-    # inside an open quote: the name starts at that quote
-    opened = name.rfind("“")
-    if opened > 0 and "”" not in name[opened:]:
-        name = name[opened:]
-    # two names joined by 和/与/暨/及 after a head ('...博览会和第二十八届哈洽会')
-    heads = list(_head_re().finditer(name[:-(head_end - head_start)]))
-    for h in reversed(heads):
-        if re.match(r"[”\"]?(?:和|与|及|暨|、|等)", name[h.end():]):
-            name = name[h.end():].lstrip("”\"")[1:]
-            break
-    name = INTRO.sub("", name) if INTRO.match(name) and len(INTRO.sub("", name)) >= 2 else name
-    name = ABBREVIATION.sub("", name)
-    name = _strip_quotes(name.strip())
-    head = text[head_start:head_end]
-    # '…以县域命名的进博会': a modifier phrase ending in 的 is not part of the name
-    cut = name.rfind("的")
-    if cut >= 0 and len(name) - cut - 1 - len(head) >= 2:
-        name = name[cut + 1:]
-    # a recurring series keeps only its edition: '主动承接进博会' -> no name, '第六届进博会' stays
-    series = find_series(name)
-    if series and series[-1].end == len(name):
-        s = series[-1]
-        year = re.search(r"(?:19|20)\d{2}年?$", name[:s.start])
-        name = name[year.start() if year and not s.edition else s.start:]
-        if not s.edition and not year:
-            return None  # '进博会' alone refers to the series; see _series_only_events
-    if len(name) - len(head) < 2 or BARE.match(name) or not name.endswith(head):
-        return None
-    if re.search(r"举行|举办|召开|参加|出席|签署|签约项目", name[:-len(head)]) or INTERNAL_MEETING.search(name):
-        return None
-    # '常务会议', '经贸洽谈会': a kind of meeting, not a name (a name has a place, number, quote or length)
-    if not series and len(name) < 6 and not re.search(r"[\d“\"(]", name) and not find_places(name):
-        return None
-    return name
+def _cut_intro(name: str, head_len: int) -> str:
+    """Cut after the last word that introduces an event, outside quotes and brackets."""
+    depth, last = 0, -1
+    body = name[:-head_len]
+    for m in _patterns()["intro"].finditer(body):
+        depth = sum(1 for ch in body[:m.start()] if ch in "“「(") - sum(1 for ch in body[:m.start()] if ch in "”」)")
+        if depth <= 0:
+            last = m.end()
+    return name[last:] if last > 0 else name
 
 
-@lru_cache(maxsize=4096)
-def _bare(name: str) -> str:
-    return re.sub(r"[“”\"()·\-—–\s]", "", name)
+def _has_proper_part(part: str) -> bool:
+    """Does the part of a name before its head name something (place, edition, year, quote, series, Latin
+    letters, words beyond the generic vocabulary)?"""
+    if re.search(r"\d|第[一二三四五六七八九十百]+[届次]|[“「(\"]|[A-Za-z]", part) or find_places(part) or find_series(part):
+        return True
+    rest = _patterns()["generic"].sub("", part)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2
 
 
-@lru_cache(maxsize=4096)
-def _norm(name: str) -> str:
-    """Comparable form: no punctuation, series short forms spelled out (第六届进博会 = 第六届中国国际进口博览会)."""
-    name = _bare(name)
-    for s in find_series(name):
-        if name[s.start:s.end].endswith(s.series.series):
+def candidate_names(text: str) -> list[Candidate]:
+    """Event names of a sentence (sentence offsets)."""
+    heads = event_heads()
+    pats = _patterns()
+    out: list[Candidate] = []
+    for h in pats["head"].finditer(text):
+        if pats["not_after"].match(text, h.end()):
             continue
-        prefix = name[s.start:s.end]
-        short = next((a for a in sorted(s.series.aliases, key=len, reverse=True) if prefix.endswith(a)), None)
-        if short:
-            name = name[:s.end - len(short)] + s.series.series + name[s.end:]
-        break
-    return name
-
-
-def _city_of(sent: Sentence, name_end: int, name: str) -> tuple[str | None, str | None]:
-    """City (and country) where the sentence says the event is held."""
-    tail = sent.doc.text[name_end:sent.end]
-    for pattern in (HELD_AT,):
-        m = pattern.search(tail)
+        i = h.start()
+        while i > 0 and NAME_CHARS.match(text[i - 1]):
+            i -= 1
+        name = text[i:h.end()]
+        head = h.group(0)
+        opened = max(name.rfind("“"), name.rfind("「"))
+        if opened > 0 and "”" not in name[opened:] and "」" not in name[opened:]:
+            name = name[opened:]
+        # two names joined after a head: '…博览会和第二十八届哈洽会' (暨 joins the parts of one name)
+        for prev in reversed(list(pats["head"].finditer(name[:-len(head)]))):
+            if re.match(r"[”\"」]?(?:和|与|及|、|等)", name[prev.end():]):
+                name = name[prev.end():].lstrip("”\"」")[1:]
+                break
+        name = ABBREVIATION.sub("", _cut_intro(name, len(head)))
+        cut = name.rfind("的")  # '以县域命名的进博会': a modifier ending in 的 is not the name
+        if cut >= 0 and len(name) - cut - 1 - len(head) >= 2:
+            name = name[cut + 1:]
+        name = name.strip().strip("“”\"「」")
+        demonstrative = bool(m := pats["demonstrative"].match(name))
         if m:
-            for p in find_places(m.group("where")):
-                if p.kind == "city" or p.code in MUNICIPALITIES or (p.kind == "region" and p.name.endswith("市")):
-                    return p.name, p.country_code
-    m = re.match(r"(?P<where>[\u4e00-\u9fff]{2,5}?)(?:举行|举办|召开)", tail)
+            name = name[m.end():]
+        if not name.endswith(head) or len(name) - len(head) < 2 or BAD_OPENING.match(name) \
+                or re.search(r"[对把被让向给与和]$", name[:-len(head)]) or COUNTED.search(name) \
+                or DESCRIPTIVE.search(name[:-len(head)]) or VERB_INSIDE.search(name[:-len(head)]) \
+                or INTERNAL_MEETING.search(name):
+            continue
+        series = find_series(name)
+        if series and series[-1].end == len(name) and not series[-1].edition:
+            year = re.search(r"(?:19|20)\d{2}年?$", name[:series[-1].start])
+            if not year:
+                continue  # '进博会' alone refers to the series (see _series_only_events)
+            name = name[year.start():]
+        start = h.end() - len(name)
+        out.append(Candidate(start, h.end(), name, heads[head], not _has_proper_part(name[:-len(head)]),
+                             demonstrative))
+    # 'A对接会暨签约仪式', '俄中经贸活动周线上论坛': of overlapping names the longest is the name
+    return [c for c in out if not any(o is not c and o.start <= c.start and c.end <= o.end
+                                      and o.end - o.start > c.end - c.start for o in out)]
+
+
+# --- when ------------------------------------------------------------------------------------------------
+
+@dataclass
+class ArticleTime:
+    """What dates in an article are read against: its dateline, and the last date it gave."""
+
+    year: int
+    dateline: dt.date | None = None
+    dateline_city: Place | None = None
+    last: dt.date | None = None
+
+    def day(self, d: int) -> dt.date | None:
+        base = self.last or self.dateline
+        if base is None:
+            return None
+        try:
+            return dt.date(base.year, base.month, d)
+        except ValueError:
+            return None
+
+
+@dataclass
+class When:
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _time_clause(sent: Sentence, pos: int) -> bool:
+    """'11月7日晚,' — a clause that is only a date (and a time of day) sets the time of the sentence."""
+    clause = sent.clauses[sent.clause_of(pos)]
+    text = sent.doc.text[clause.start:clause.end]
+    return bool(re.fullmatch(rf"{TIME_WORDS.pattern}(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号](?:{TIME_WORDS.pattern})"
+                             rf"(?:(?:至|到|-|—)(?:\d{{1,2}}月)?\d{{1,2}}[日号])?{TIME_WORDS.pattern}", text))
+
+
+def _date_mentions(sent: Sentence, at: ArticleTime) -> list[tuple[int, int, dt.date, dt.date | None]]:
+    """Full dates and days without a month, doc offsets, datelines left out."""
+    out = [(d.start, d.end, d.first, d.last) for d in sent.dates(at.year)
+           if not DATELINE.match(sent.doc.text, d.start)]
+    for s, e, d, d2 in find_days(sent.text, sent.start):
+        if any(a <= s < b for a, b, _, _ in out) or DATELINE.match(sent.doc.text, s):
+            continue
+        first = at.day(d)
+        if first:
+            out.append((s, e, first, at.day(d2) if d2 else None))
+    return sorted(out)
+
+
+def event_when(sent: Sentence, cand: Candidate, at: ArticleTime, event_type: str) -> When:
+    pats = _patterns()
+    text = sent.doc.text
+    name_start, name_end = sent.start + cand.start, sent.start + cand.end
+    clause = sent.clause_of(name_start)
+    mentions = _date_mentions(sent, at)
+    before = [m for m in mentions if m[1] <= name_start and (sent.clause_of(m[0]) == clause or _time_clause(sent, m[0]))]
+    after = [m for m in mentions if m[0] >= name_end and sent.clause_of(m[0]) in (clause, clause + 1)
+             and pats["lead"].search(text, m[1], min(sent.end, m[1] + 16))]
+    tail = text[name_end:sent.end]
+    predicate = pats["lead"].search(tail[:40])  # 'NAME…举行': said of the event itself
+    verb = predicate or pats["lead"].search(text[sent.start:name_start][-12:])
+    when = When()
+    chosen = after[0] if after and (not before or before[-1][3] is None and pats["closing"].match(
+        text, after[0][1], after[0][1] + 8)) else (before[-1] if before else None)
+    if chosen is None and (t := TODAY.search(text, sent.start, name_start) or TODAY.match(tail.lstrip()[:2])) \
+            and at.dateline and verb:
+        word = t.group(0) if hasattr(t, "group") else ""
+        day = at.dateline - dt.timedelta(days=1 if word.startswith("昨") else 0)
+        chosen = (0, 0, day, None)
+    elif chosen is None and at.last and (m := RELATIVE_DAY_RE.search(text, sent.start, name_start)):
+        chosen = (0, 0, at.last + dt.timedelta(days=RELATIVE_DAYS[m.group(0)]), None)
+    if chosen is None:
+        return when
+    _, _, first, last = chosen
+    verb_text = verb.group(0) if verb else ""
+    if last:
+        when.start, when.end = first, last
+    elif pats["closing"].fullmatch(verb_text) or (not verb_text and pats["closing"].search(tail[:20])):
+        when.end = first
+    else:
+        when.start = first
+        if predicate and pats["held"].fullmatch(verb_text) and event_type in ONE_DAY_TYPES \
+                and not DURATION.search(sent.text) \
+                and not pats["opening"].search(sent.text):
+            when.end = first  # a meeting, forum or ceremony held on one day
+    dur = DURATION.search(sent.text)
+    if dur:
+        try:
+            days = int(parse_number(dur.group("n")))
+        except (ValueError, KeyError, IndexError):
+            days = 0
+        if 1 <= days <= 60:
+            if when.end and not when.start:
+                when.start = when.end - dt.timedelta(days=days - 1)
+            elif when.start and not when.end:
+                when.end = when.start + dt.timedelta(days=days - 1)
+    return when
+
+
+# --- where -----------------------------------------------------------------------------------------------
+
+def _city_in(phrase: str) -> tuple[str | None, str | None]:
+    """The city a place phrase names: '宁夏银川市阅海会议中心' -> 银川; '北京人民大会堂' -> 北京."""
+    for p in find_places(phrase):
+        if p.kind in ("city", "port") or p.code in MUNICIPALITIES or (p.kind == "region" and p.name.endswith("市")):
+            return p.name, p.country_code
+    m = CITY_WORD.match(phrase)
+    if m and not find_places(m.group("city")):
+        return m.group("city"), None
+    return None, None
+
+
+def event_city(sent: Sentence, cand: Candidate) -> tuple[str | None, str | None]:
+    text = sent.doc.text
+    name_start, name_end = sent.start + cand.start, sent.start + cand.end
+    pats = _patterns()
+    # '…在X开幕', '在X举行的NAME', '在X举行了NAME'
+    after = pats["held_at"].search(text, name_end, sent.end)
+    befores = [m for m in pats["held_at"].finditer(text, sent.start, name_start)]
+    for m in ([after] if after else []) + befores[::-1]:
+        city = _city_in(m.group("where"))
+        if city[0]:
+            return city
+    m = re.match(rf"(?P<where>[\u4e00-\u9fff]{{2,5}}?)(?:{alternation('event_held', 'event_opening')})", text[name_end:sent.end])
     if m:
         for p in find_places(m.group("where")):
             if p.start == 0 and (p.kind == "city" or p.code in MUNICIPALITIES):
                 return p.name, p.country_code
-    for hint in re.findall(r"\(([^)]{2,8})\)", name):
-        for p in find_places(hint):
-            if p.kind == "city" or p.code in MUNICIPALITIES:
-                return p.name, p.country_code
-    # '代表团飞抵花莲后…举行座谈会': held where the visitors had arrived
-    head = sent.doc.text[sent.start:name_end - len(name)]
+    for hint in re.findall(r"\(([^)]{2,8})\)", cand.name):
+        city = _city_in(hint)
+        if city[0]:
+            return city
+    head = text[sent.start:name_start]
     for m in ARRIVED.finditer(head):
         for p in find_places(head[m.end():m.end() + 10]):
             if p.start == 0 and (p.kind == "city" or p.code in MUNICIPALITIES or p.name.endswith("市")):
@@ -147,106 +294,112 @@ def _city_of(sent: Sentence, name_end: int, name: str) -> tuple[str | None, str 
     return None, None
 
 
-def _time_adverbial(sent: Sentence, d) -> bool:
-    """'11月7日晚,' — a clause that is only a date (and a time of day) sets the time of the sentence."""
-    clause = sent.clauses[sent.clause_of(d.start)]
-    rest = sent.doc.text[clause.start:d.start] + sent.doc.text[d.end:clause.end]
-    return bool(TIME_OF_DAY.fullmatch(rest.strip()))
+# --- the article -----------------------------------------------------------------------------------------
 
-
-def _dates_for(sent: Sentence, name_start: int, year: int, last_date: dt.date | None, today: dt.date):
-    """(start, end) from the sentence's dates, predicates (开幕/闭幕) and durations (为期五天)."""
-    text = sent.text
-    start = end = None
-    name_clause = sent.clause_of(name_start)
-    dates = [d for d in sent.dates(year) if d.start < name_start and not DATELINE.match(sent.doc.text, d.start)
-             and (sent.clause_of(d.start) == name_clause or _time_adverbial(sent, d))]
-    if not dates:
-        # 'X4月15日在广州开幕', 'X于6月8日举行': a date after the name, in its clause, before the verb
-        clause = sent.clauses[name_clause]
-        dates = [d for d in sent.dates(year) if d.start > name_start and d.end <= clause.end
-                 and LEAD.search(sent.doc.text[d.end:clause.end])]
-    lead = LEAD.search(text)
-    if not dates and (t := TODAY.search(sent.doc.text[sent.start:name_start])) and lead:
-        start = today - dt.timedelta(days=1 if t.group(0).startswith("昨") else 0)
-        if CLOSING.search(text):
-            start, end = None, start
-    elif dates and (lead or sent.clause_of(dates[-1].start) == name_clause):
-        d = dates[-1]
-        if d.last:
-            start, end = d.first, d.last
-        elif CLOSING.search(text):
-            end = d.first
-        else:
-            start = d.first
-    elif last_date and (m := RELATIVE_DAY_RE.search(text[: name_start - sent.start])):
-        start = last_date + dt.timedelta(days=RELATIVE_DAYS[m.group(0)])
-    dur = DURATION.search(text)
-    if dur:
+def _article_time(doc: Document) -> ArticleTime:
+    """The dateline ('新华社沈阳2月5日电', '台湾网4月25日消息'): the day of 今天, and a city."""
+    at = ArticleTime(doc.reference_date.year)
+    for b in doc.blocks[:6]:
+        head = doc.text[b.start:b.end][:60]
+        m = DATELINE.search(head)
+        if not m:
+            continue
         try:
-            days = int(parse_number(dur.group("n")))
-        except (ValueError, KeyError, IndexError):
-            days = 0
-        if 1 <= days <= 60:
-            if end and not start:
-                start = end - dt.timedelta(days=days - 1)
-            elif start and not end:
-                end = start + dt.timedelta(days=days - 1)
-    return start, end
+            at.dateline = dt.date(doc.reference_date.year, int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            break
+        if at.dateline > doc.reference_date + dt.timedelta(days=2):
+            at.dateline = at.dateline.replace(year=at.dateline.year - 1)
+        places = [p for p in find_places(head[:m.start()]) if p.kind in ("city", "region") or p.code in MUNICIPALITIES]
+        if places and (places[-1].kind == "city" or places[-1].code in MUNICIPALITIES):
+            at.dateline_city = places[-1]
+        break
+    return at
 
 
 def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
     events: list[Event] = []
     aliases: dict[str, str] = {}  # 以下简称 short form -> the long form it stands for
-    last_date: dt.date | None = None
-    heads = event_heads()
-    today = _dateline(doc)
+    at = _article_time(doc)
     bare: list = []  # series named without an edition: '进博会', '本届进博会'
     for sent in sents:
         text = sent.text
         for m in ABBREVIATION.finditer(text):
-            before = text[: m.start()]
-            k = len(before)
-            while k > 0 and NAME_CHARS.match(before[k - 1]):
+            k = m.start()
+            while k > 0 and NAME_CHARS.match(text[k - 1]):
                 k -= 1
-            aliases[m.group("alias")] = INTRO.sub("", before[k:]) if INTRO.match(before[k:]) else before[k:]
-        found: list[tuple[int, int, str, str]] = []
-        for h in _head_re().finditer(text):
-            name = _candidate_name(text, h.start(), h.end())
-            if name:
-                found.append((h.end() - len(name), h.end(), name, heads[h.group(0)]))
+            long = text[k:m.start()]
+            cut = _cut_intro(long + "会", 1)[:-1] if long else long
+            aliases[m.group("alias")] = cut
+        found = candidate_names(text)
         for s in sent.series:  # sentence-local offsets
-            if not any(a <= s.end <= b for a, b, _, _ in found) and s.edition:
-                found.append((s.start, s.end, text[s.start:s.end], s.series.event_type))
-        for s in sent.series:
-            if s.edition is None:
+            if s.edition and not any(c.start <= s.start < c.end or c.start < s.end <= c.end for c in found):
+                found.append(Candidate(s.start, s.end, text[s.start:s.end], s.series.event_type, False, False))
+            elif s.edition is None:
                 bare.append((sent, s))
-        for start, end, name, etype in found:
-            abs_start = sent.start + start
-            series = find_series(name)
-            ref = series[-1].series if series else None
-            edition = parse_edition(name)
-            year = doc.reference_date.year
-            first, last = _dates_for(sent, abs_start, year, last_date, today)
-            city, country = _city_of(sent, sent.start + end, name)
-            if not city and ref and ref.city:
-                city, country = ref.city, ref.country_code or "CN"
-            venue = VENUE.search(text[end:])
-            events.append(Event(
-                name=name, event_type=(ref.event_type if ref and name.endswith(tuple([ref.series, *ref.aliases])) else etype),
-                doc_id=doc.doc_id, evidence=[sent.evidence("event.name", abs_start, sent.start + end)],
-                name_en=ref.name_en if ref and name.endswith(tuple([ref.series, *ref.aliases])) else None,
-                series=ref.series if ref and name.endswith(tuple([ref.series, *ref.aliases])) else None,
-                edition=edition, start_date=first, end_date=last, city=city, country_code=country,
-                venue=venue.group("venue") if venue else None, article_no=sent.article_no))
-        if len(found) > 1:
-            _share_between_coordinated(events[len(events) - len(found):], sent)
-        if HAS_DAY.search(text):
-            dated = sent.dates(doc.reference_date.year)
-            if dated:
-                last_date = dated[-1].first
+        new: list[Event] = []
+        for cand in sorted(found, key=lambda c: c.start):
+            ev = _event(doc, sent, cand, at)
+            earlier = _referred(events, cand)
+            if (cand.generic or cand.demonstrative) and earlier is not None:
+                # a back-reference ('此次论坛', '签约仪式上'): its evidence and place go to the event named before;
+                # its dates only where it states both ends (a verb near a back-reference may be another's)
+                if not (ev.start_date and ev.end_date):
+                    ev.start_date = ev.end_date = None
+                _fill(earlier, ev, alias=not cand.demonstrative)
+                continue
+            if cand.demonstrative or (cand.generic and not (ev.start_date or ev.end_date)):
+                continue  # refers to an event the text never names, or only describes one
+            events.append(ev)
+            new.append(ev)
+        if len(new) > 1:
+            _share_between_coordinated(new, sent)
+        dated = _date_mentions(sent, at)
+        if dated:
+            at.last = dated[-1][2]
     events = _merge(_expand_aliases(events, aliases))
-    return events + _series_only_events(doc, events, bare)
+    events = events + _series_only_events(doc, events, bare)
+    _inherit_city(events, at)
+    return events
+
+
+def _event(doc: Document, sent: Sentence, cand: Candidate, at: ArticleTime) -> Event:
+    name = cand.name
+    series = find_series(name)
+    ref = series[-1].series if series else None
+    named_series = ref is not None and name.endswith(tuple([ref.series, *ref.aliases]))
+    etype = ref.event_type if named_series else cand.event_type
+    when = event_when(sent, cand, at, etype)
+    city, country = event_city(sent, cand)
+    if not city and ref and ref.city and named_series:
+        city, country = ref.city, ref.country_code or "CN"
+    venue = VENUE.search(sent.text, cand.end)
+    return Event(
+        name=name, event_type=etype, doc_id=doc.doc_id,
+        evidence=[sent.evidence("event.name" if not cand.generic else "event.generic_name",
+                                sent.start + cand.start, sent.start + cand.end)],
+        name_en=ref.name_en if named_series else None, series=ref.series if named_series else None,
+        edition=parse_edition(name), start_date=when.start, end_date=when.end, city=city, country_code=country,
+        venue=venue.group("venue") if venue else None, article_no=sent.article_no)
+
+
+def _referred(events: list[Event], cand: Candidate) -> Event | None:
+    """The event a description or demonstrative mention refers back to: the latest one of the article with
+    the same head whose name contains or ends like the mention."""
+    head = cand.name[-2:]
+    for e in reversed(events):
+        if e.name.endswith(head) or _bare(cand.name) in _bare(e.name):
+            return e
+    return None
+
+
+def _fill(twin: Event, e: Event, alias: bool = False) -> None:
+    if alias and e.name != twin.name:
+        twin.aliases.append(e.name)
+    twin.evidence.extend(e.evidence)
+    for attr in ("start_date", "end_date", "city", "country_code", "venue", "series", "name_en", "edition"):
+        if getattr(twin, attr) is None and getattr(e, attr) is not None:
+            setattr(twin, attr, getattr(e, attr))
 
 
 def _series_only_events(doc: Document, events: list[Event], bare: list) -> list[Event]:
@@ -256,29 +409,15 @@ def _series_only_events(doc: Document, events: list[Event], bare: list) -> list[
         ref = s.series
         if any(e.series == ref.series for e in events + out):
             continue
-        if re.search(r"[前历\d一二三四五六七八九十]届$|历届|每届|多届", sent.doc.text[max(0, s.start - 3):s.start]):
+        if re.search(r"[前历\d一二三四五六七八九十]届$|历届|每届|多届", sent.text[max(0, s.start - 3):s.start]):
             continue
-        edition = None
-        if ref.first_year and ref.interval_years == 1 and doc.reference_date.year >= ref.first_year:
-            edition = doc.reference_date.year - ref.first_year + 1
-        name = sent.doc.text[s.start:s.end]
-        out.append(Event(name=name, event_type=ref.event_type, doc_id=doc.doc_id,
-                         evidence=[sent.evidence("event.series_mention", s.start, s.end)], name_en=ref.name_en,
+        edition = ref.edition_of_year(doc.reference_date.year)
+        start, end = sent.start + s.start, sent.start + s.end
+        out.append(Event(name=doc.text[start:end], event_type=ref.event_type, doc_id=doc.doc_id,
+                         evidence=[sent.evidence("event.series_mention", start, end)], name_en=ref.name_en,
                          series=ref.series, edition=edition, city=ref.city,
                          country_code=ref.country_code or ("CN" if ref.city else None), article_no=sent.article_no))
     return out
-
-
-def _dateline(doc: Document) -> dt.date:
-    """'台湾网4月25日消息', '西宁11月8日电': the day the report speaks of as 今天; else the reference date."""
-    for b in doc.blocks[:6]:
-        m = DATELINE.search(doc.text[b.start:b.end][:60])
-        if m:
-            try:
-                return dt.date(doc.reference_date.year, int(m.group("m")), int(m.group("d")))
-            except ValueError:
-                break
-    return doc.reference_date
 
 
 def _share_between_coordinated(events: list[Event], sent: Sentence) -> None:
@@ -299,13 +438,33 @@ def _share_between_coordinated(events: list[Event], sent: Sentence) -> None:
 def _expand_aliases(events: list[Event], aliases: dict[str, str]) -> list[Event]:
     for e in events:
         for short, long in aliases.items():
-            if e.series or long in e.name or len(long) <= len(short):
+            if long in e.name or len(long) <= len(short) or (e.series and e.edition):
                 continue
             if e.name.startswith((f"“{short}”", short)):
                 e.aliases.append(e.name)
-                e.name = _strip_quotes(e.name.replace(f"“{short}”", long, 1) if f"“{short}”" in e.name
-                                       else long + e.name[len(short):])
+                e.name = (e.name.replace(f"“{short}”", long, 1) if f"“{short}”" in e.name
+                          else long + e.name[len(short):]).strip("“”\"")
     return events
+
+
+@lru_cache(maxsize=4096)
+def _bare(name: str) -> str:
+    return re.sub(r"[“”\"「」()·\-—–\s]", "", name)
+
+
+@lru_cache(maxsize=4096)
+def _norm(name: str) -> str:
+    """Comparable form: no punctuation, series short forms spelled out (第六届进博会 = 第六届中国国际进口博览会)."""
+    name = _bare(name)
+    for s in find_series(name):
+        if name[s.start:s.end].endswith(s.series.series):
+            continue
+        prefix = name[s.start:s.end]
+        short = next((a for a in sorted(s.series.aliases, key=len, reverse=True) if prefix.endswith(a)), None)
+        if short:
+            name = name[:s.end - len(short)] + s.series.series + name[s.end:]
+        break
+    return name
 
 
 def _same(a: Event, b: Event) -> bool:
@@ -315,7 +474,16 @@ def _same(a: Event, b: Event) -> bool:
     if a.series and a.series == b.series and (a.edition == b.edition or not a.edition or not b.edition):
         return na.endswith(nb) or nb.endswith(na) or (a.edition == b.edition and a.edition is not None)
     short, long = sorted((na, nb), key=len)
-    return len(short) >= 5 and long.endswith(short)
+    if len(short) >= 5 and long.endswith(short):
+        return True
+    # '两岸企业家峰会' = '2019两岸企业家紫金山峰会', '新辽经贸理事会会议' = '新加坡—辽宁经济贸易理事会第九次会议':
+    # a short form keeps the long name's characters in order, and its head
+    return len(short) >= 6 and short[-2:] == long[-2:] and a.article_no == b.article_no and _subsequence(short, long)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def _merge(events: list[Event]) -> list[Event]:
@@ -327,34 +495,50 @@ def _merge(events: list[Event]) -> list[Event]:
             continue
         if len(_bare(e.name)) > len(_bare(twin.name)):  # the fullest written form names the event
             twin.aliases.append(twin.name)
-            twin.name, twin.evidence = e.name, e.evidence + twin.evidence
+            twin.name, first = e.name, list(e.evidence)
+            e.evidence = []
+            _fill(twin, e)
+            twin.evidence = first + twin.evidence
         else:
-            twin.aliases.append(e.name)
-            twin.evidence.extend(e.evidence)
-        for attr in ("start_date", "end_date", "city", "country_code", "venue", "series", "name_en", "edition"):
-            if getattr(twin, attr) is None and getattr(e, attr) is not None:
-                setattr(twin, attr, getattr(e, attr))
-    # a side event named after a larger one: '第六届进博会赣州招商引资专场推介会'
+            _fill(twin, e, alias=True)
     for e in out:
-        for o in out:
-            if o is not e and o.series and any(_norm(n) in _norm(e.name) and _norm(e.name) != _norm(n)
-                                               for n in [o.name, *o.aliases] if len(_norm(n)) >= 3):
-                e.parent_name = o.name
-                if e.city is None and e.start_date and o.start_date and o.end_date and o.start_date <= e.start_date <= o.end_date:
-                    e.city, e.country_code = o.city, o.country_code
-                break
-    out = [e for e in out if e.name]
-    # an event held during another one of the same article, without a city of its own, is held there
-    for e in out:
-        if e.city or not e.start_date:
-            continue
-        for o in out:
-            if o is not e and o.city and o.article_no == e.article_no and o.start_date and o.end_date \
-                    and o.start_date <= e.start_date <= o.end_date and o.end_date > o.start_date:
-                e.city, e.country_code = o.city, o.country_code
-                break
-    for e in out:
+        seen, kept = set(), []
+        for ev in e.evidence:
+            if (ev.start, ev.end) not in seen:
+                seen.add((ev.start, ev.end))
+                kept.append(ev)
+        e.evidence = kept
         if e.start_date and e.end_date and e.end_date < e.start_date:
             e.end_date = None
         e.aliases = sorted(set(a for a in e.aliases if a != e.name))
     return out
+
+
+def _inherit_city(events: list[Event], at: ArticleTime) -> None:
+    """A side event takes the city of the event it is held during: its name contains the other's ('第六届
+    进博会赣州招商引资专场推介会'), or its first day falls within the other's days in the same article.
+    An event on the dateline's day takes the dateline's city."""
+    for e in events:
+        for o in events:
+            if o is e:
+                continue
+            names = [o.name, *o.aliases]
+            if o.series and any(len(_norm(n)) >= 3 and _norm(n) in _norm(e.name) and _norm(e.name) != _norm(n)
+                                for n in names):
+                e.parent_name = o.name
+                if e.city is None and (e.start_date is None or o.start_date is None or o.end_date is None
+                                       or o.start_date <= e.start_date <= o.end_date):
+                    e.city, e.country_code = o.city, o.country_code
+                break
+    for e in events:
+        if e.city or not e.start_date:
+            continue
+        for o in events:
+            if o is not e and o.city and o.article_no == e.article_no and o.start_date and o.end_date \
+                    and o.start_date <= e.start_date <= o.end_date and o.end_date > o.start_date:
+                e.city, e.country_code = o.city, o.country_code
+                break
+    if at.dateline_city is not None:
+        for e in events:
+            if e.city is None and at.dateline and at.dateline in (e.start_date, e.end_date):
+                e.city, e.country_code = at.dateline_city.name, at.dateline_city.country_code

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import gettext
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,10 +45,24 @@ class SeriesRef:
     city: str | None
     country_code: str | None
 
+    editions: tuple[tuple[int, int], ...] = ()  # (edition, year) where the series is not regular
+
     def edition_year(self, edition: int) -> int | None:
+        known = dict(self.editions)
+        if edition in known:
+            return known[edition]
         if not self.first_year or not self.interval_years or self.interval_years < 1:
             return None
         return int(self.first_year + (edition - 1) * self.interval_years)
+
+    def edition_of_year(self, year: int) -> int | None:
+        """The edition held in `year`, where the series says (annual series, or a listed edition)."""
+        for edition, y in self.editions:
+            if y == year:
+                return edition
+        if self.first_year and self.interval_years == 1 and year >= self.first_year and not self.editions:
+            return year - self.first_year + 1
+        return None
 
 
 def read_tsv(name: str) -> list[dict[str, str]]:
@@ -55,7 +70,9 @@ def read_tsv(name: str) -> list[dict[str, str]]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as f:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f, delimiter="\t")]
+        # NFKC as the texts are: an alias written with full-width brackets matches the normalized text
+        return [{k: unicodedata.normalize("NFKC", (v or "").strip()) for k, v in row.items()}
+                for row in csv.DictReader(f, delimiter="\t")]
 
 
 @lru_cache(maxsize=1)
@@ -164,7 +181,8 @@ def event_series() -> list[SeriesRef]:
             row["series"], tuple(filter(None, row.get("aliases", "").split("|"))), row.get("name_en") or None,
             row.get("event_type") or "expo", int(row["first_year"]) if row.get("first_year") else None,
             float(row["interval_years"]) if row.get("interval_years") else None,
-            row.get("city") or None, row.get("country_code") or None))
+            row.get("city") or None, row.get("country_code") or None,
+            tuple((int(e), int(y)) for e, y in (pair.split(":") for pair in filter(None, row.get("editions", "").split("|"))))))
     return out
 
 
