@@ -43,7 +43,8 @@ if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tradenews import pipeline  # noqa: E402
-from tradenews.cache import CacheStats, default_cache_dir  # noqa: E402
+from tradenews.cache import CacheStats  # noqa: E402
+from tradenews.folders import check_folders, check_out_folder, resolve_folders  # noqa: E402
 from tradenews.model import Extraction, SourceFile  # noqa: E402
 
 BATCH = 200
@@ -207,9 +208,10 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     timings = pipeline.Timings()
     extra_runner = task_runner(runner, address)  # fails here, before anything is read, on a bad choice
     logger = get_run_logger()
-    out_path = Path(out).resolve()
-    reports = reports or str(out_path.parent / "reports")
-    cache_dir = (Path(cache).expanduser().resolve() if cache else default_cache_dir(out_path)) if use_cache else None
+    folders = resolve_folders(raw, out, reports, cache, use_cache)
+    check_folders(folders)  # refused before anything is read, locked or written
+    check_out_folder(folders.out)
+    out_path, reports, cache_dir = folders.out, str(folders.reports), folders.cache
     with package_lock(out_path) as lock:
         logger.info("holding %s", lock)
         with contextlib.ExitStack() as pool:
@@ -218,7 +220,7 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             # process-pool workers start (interpreter, Prefect, the extraction stages) while the folder is read
             started = [other.submit(start_worker, {}) for _ in range(os.cpu_count() or 1)] if runner == "process" else []
             with timings.stage("read"):
-                read = read_inputs(raw)
+                read = read_inputs(str(folders.raw))
             for w in read.warnings:
                 logger.warning(w)
             for r in read.rejected:

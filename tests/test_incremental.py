@@ -388,9 +388,10 @@ def test_flow_reports_cache_use_and_retries_transient_errors_only(harness, tmp_p
 
     calls.clear()
     monkeypatch.setattr(package_mod, "publish", invalid)
-    with pytest.raises(PublishError):
-        _cli(args)
+    code, _, err = _cli(args)
     assert len(calls) == 1  # not a transient error: no retry
+    assert code == 1 and ("tradenews: run failed: the new package is not valid. The package at "
+                          f"{tmp_path / 'pkg'} is unchanged (version 1.1.0).") in err.splitlines()
 
     monkeypatch.setattr(package_mod, "publish", real)
     code, out, _ = _cli(args)

@@ -13,6 +13,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 EXIT_FAILED = 1
+EXIT_REFUSED = 2  # stopped before anything was written (folders, input)
 EXIT_LOCKED = 3
 
 
@@ -45,7 +46,16 @@ def print_summary(summary: dict) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.server import local_api
+    from tradenews.errors import Refused
+    from tradenews.folders import check_folders, check_out_folder, resolve_folders
 
+    try:  # refused at once, before a Prefect server starts; the flow checks again
+        folders = resolve_folders(args.raw, args.out, args.reports, args.cache, not args.no_cache)
+        check_folders(folders)
+        check_out_folder(folders.out)
+    except Refused as exc:
+        print(f"tradenews: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     with local_api() as server:  # a local Prefect server boots while the library is imported
         return _run(args, server)
 
@@ -53,6 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, server) -> int:
     from flows.publish import preload_stages, publish_dataset  # the CLI is the only library entry that starts a flow
     from flows.server import use_api
+    from tradenews.errors import Refused, TradenewsError
     from tradenews.publish.package import PackageLocked
 
     preload_stages()  # while the local server boots
@@ -65,7 +76,10 @@ def _run(args: argparse.Namespace, server) -> int:
     except PackageLocked as exc:
         print(f"tradenews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    except (OSError, RuntimeError, *api_errors()) as exc:  # disk full, read-only, unreadable, API gone
+    except Refused as exc:
+        print(f"tradenews: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except (OSError, RuntimeError, TradenewsError, *api_errors()) as exc:  # disk full, read-only, invalid, API gone
         print(f"tradenews: run failed: {describe_failure(exc)}. {package_state(args.out, before)}", file=sys.stderr)
         return EXIT_FAILED
     print_summary(summary)
@@ -93,7 +107,11 @@ def describe_failure(exc: BaseException) -> str:
         if getattr(exc, "filename", None) and str(exc.filename) not in text:
             text += f": {exc.filename}"
         return text
+    from tradenews.errors import TradenewsError
+
     first = (str(exc).splitlines() or [""])[0]
+    if isinstance(exc, TradenewsError):  # its message names the file or folder and the reason
+        return first.rstrip(":")
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tradenews.cache import CacheStats, ExtractionCache
+from tradenews.folders import Folders, check_folders, check_out_folder
 from tradenews.ingest.document import build_document
 from tradenews.ingest.read import SIDECAR_SUFFIX, RejectedInput, list_inputs, read_source, relative_name
 from tradenews.model import Extraction, SourceFile
@@ -269,6 +270,9 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
     from tradenews.publish.package import package_lock, publish
 
     timings, t0 = Timings(), time.perf_counter()
+    check_folders(Folders(Path(raw_dir).resolve(), Path(out).resolve(), Path(reports).resolve(),
+                          Path(cache_dir).resolve() if cache_dir else None))
+    check_out_folder(Path(out).resolve())  # before the lock file is created beside it
     with package_lock(out):
         with timings.stage("read"):
             read = read_inputs(raw_dir)

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import sys
 import threading
 import time
@@ -29,6 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.fields import TABLES
+from tradenews.errors import TradenewsError
+from tradenews.folders import check_out_folder
 from tradenews.publish.card import render_card
 from tradenews.publish.changelog import CHANGELOG, PackageDiff, diff_packages, render_entry, updated_changelog
 from tradenews.publish.check import check_package
@@ -39,8 +42,8 @@ TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
 
 
-class PublishError(Exception):
-    pass
+class PublishError(TradenewsError):
+    """The new package could not be published; the previous one stays."""
 
 
 class PackageLocked(RuntimeError):
@@ -92,9 +95,18 @@ def package_lock(out: Path):
         else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                # never through a symlink: a link planted at the lock's name would make the run write the
+                # holder's details into whatever file it points to
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
             except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is a symbolic "
+                                       "link; remove it (a lock file is never followed)") from None
                 raise publish_os_error(exc, Path(out).resolve()) from exc
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is not a regular "
+                                   "file; remove it")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -252,6 +264,7 @@ def publish_os_error(exc: OSError, out: Path) -> OSError:
 
 def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None) -> PublishResult:
     recover(out)
+    check_out_folder(out)  # under the lock: what a run publishes over is a package (or nothing)
     staged = _staging(out, TMP_PREFIX)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -1,0 +1,199 @@
+"""Files the user did not hand over are never touched: a run refuses a package folder that is a file, or
+a folder holding anything but a tradenews package, and folders that overlap the input, before it reads,
+locks or writes anything; the lock file is never followed through a symlink."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.reliability import files, short_article
+from tradenews import pipeline
+from tradenews.cli import EXIT_FAILED, EXIT_REFUSED, main
+from tradenews.errors import Refused
+from tradenews.folders import is_tradenews_package
+from tradenews.publish.package import PublishError, lock_path, publish
+
+
+def _raw(base: Path, n: int = 2) -> Path:
+    raw = base / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (raw / f"a{i}.txt").write_text(short_article(i), encoding="utf-8")
+    return raw
+
+
+def _home(base: Path) -> Path:
+    """A folder like a user's home: notes, a hidden settings file, a sub-folder with a thesis."""
+    home = base / "home"
+    (home / "thesis").mkdir(parents=True)
+    (home / "notes.txt").write_text("明天去进博会\n", encoding="utf-8")
+    (home / ".bashrc").write_text("export EDITOR=vi\n", encoding="utf-8")
+    (home / "thesis" / "chapter1.md").write_text("# 第一章\n", encoding="utf-8")
+    return home
+
+
+def _everything(base: Path) -> dict[str, str]:
+    """Every file under base (hidden ones and lock files included), with its hash."""
+    return files(base)
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def _refused_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tradenews: refused: "), err
+    return lines[0]
+
+
+# --- the package folder ----------------------------------------------------------------------------------
+
+def test_a_home_like_folder_is_refused_and_left_as_it_was(tmp_path):
+    raw, home = _raw(tmp_path), _home(tmp_path)
+    before = _everything(tmp_path)
+    with pytest.raises(Refused, match=f"--out {home} holds other files and no tradenews package"):
+        pipeline.run_local(raw, home, tmp_path / "reports")
+    assert _everything(tmp_path) == before  # no lock file, no reports, nothing moved
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_home_like_folder_through_a_symlink_is_refused(tmp_path):
+    raw, home = _raw(tmp_path), _home(tmp_path)
+    (tmp_path / "link").symlink_to(home, target_is_directory=True)
+    before = _everything(home)
+    code, _, err = _cli("--raw", str(raw), "--out", str(tmp_path / "link"), "--no-cache")
+    assert code == EXIT_REFUSED
+    assert f"--out {home} holds other files" in _refused_line(err)
+    assert _everything(home) == before and (tmp_path / "link").is_symlink()
+
+
+def test_out_as_the_empty_string_is_the_current_folder_and_is_refused(tmp_path, monkeypatch):
+    raw, home = _raw(tmp_path), _home(tmp_path)
+    monkeypatch.chdir(home)
+    before = _everything(tmp_path)
+    code, out, err = _cli("--raw", str(raw), "--out", "")
+    assert code == EXIT_REFUSED and out == ""
+    assert f"--out {home} holds other files" in _refused_line(err)
+    assert _everything(tmp_path) == before
+
+
+def test_a_regular_file_as_out_is_refused_and_untouched(tmp_path):
+    raw = _raw(tmp_path)
+    target = tmp_path / "dataset.csv"
+    target.write_text("id,name\n1,江西\n", encoding="utf-8")
+    before = _everything(tmp_path)
+    code, _, err = _cli("--raw", str(raw), "--out", str(target), "--no-cache")
+    assert code == EXIT_REFUSED
+    assert f"--out {target} is a file, not a folder; it is left as it is" in _refused_line(err)
+    with pytest.raises(Refused, match="is a file, not a folder"):
+        pipeline.run_local(raw, target, tmp_path / "reports")
+    assert _everything(tmp_path) == before  # not moved to a hidden name, no lock beside it
+
+
+def test_a_foreign_data_package_is_refused(tmp_path):
+    raw = _raw(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "datapackage.json").write_text(json.dumps({"name": "census", "resources": []}), encoding="utf-8")
+    before = _everything(other)
+    with pytest.raises(Refused, match="no tradenews package"):
+        pipeline.run_local(raw, other, tmp_path / "reports")
+    assert _everything(other) == before
+
+
+def test_an_empty_folder_and_an_existing_package_are_accepted(tmp_path):
+    raw = _raw(tmp_path)
+    (tmp_path / "empty").mkdir()
+    assert pipeline.run_local(raw, tmp_path / "empty", tmp_path / "reports")["version"] == "1.0.0"
+    assert is_tradenews_package(tmp_path / "empty")
+    committed = tmp_path / "committed"
+    shutil.copytree(ROOT / "datapackage", committed)
+    assert is_tradenews_package(committed)  # packages published before the check are recognized
+
+
+def test_publish_itself_refuses_a_folder_that_is_not_a_package(tmp_path, seed_frames):
+    home = _home(tmp_path)
+    before = _everything(home)
+    with pytest.raises(Refused, match="holds other files"):
+        publish(seed_frames, home, validate_data=False)
+    assert _everything(home) == before
+
+
+# --- folders that overlap --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout,message", [
+    ("same", "is the --raw folder"),
+    ("out-in-raw", "is inside --raw"),
+    ("raw-in-out", "is inside --out"),
+    ("reports-in-raw", "--reports"),
+    ("cache-in-raw", "--cache"),
+])
+def test_folders_that_overlap_the_input_are_refused(tmp_path, layout, message):
+    raw = _raw(tmp_path / "in")
+    out, reports, cache = tmp_path / "pkg", tmp_path / "reports", tmp_path / "cache"
+    if layout == "same":
+        out = raw
+    elif layout == "out-in-raw":
+        out = raw / "package"
+    elif layout == "raw-in-out":
+        out = tmp_path / "in"
+        raw_moved = out / "raw"
+        assert raw_moved == raw
+    elif layout == "reports-in-raw":
+        reports = raw / "reports"
+    else:
+        cache = raw / ".cache"
+    before = _everything(tmp_path)
+    args = ["--raw", str(raw), "--out", str(out), "--reports", str(reports), "--cache", str(cache)]
+    code, _, err = _cli(*args)
+    assert code == EXIT_REFUSED and message in _refused_line(err)
+    with pytest.raises(Refused, match=message):
+        pipeline.run_job(raw, out, reports, cache_dir=cache)
+    assert _everything(tmp_path) == before
+
+
+# --- the lock file ---------------------------------------------------------------------------------------
+
+def test_the_lock_file_is_never_opened_through_a_symlink(tmp_path):
+    raw = _raw(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("重要的文件\n", encoding="utf-8")
+    lock_path(tmp_path / "pkg").symlink_to(victim)
+    with pytest.raises(PublishError, match="is a symbolic link"):
+        pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
+    assert victim.read_text(encoding="utf-8") == "重要的文件\n"
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_a_lock_file_that_is_a_fifo_is_refused_without_hanging(tmp_path):
+    raw = _raw(tmp_path)
+    os.mkfifo(lock_path(tmp_path / "pkg"))
+    with pytest.raises(PublishError, match="is not a regular file"):
+        pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
+
+
+def test_cli_names_a_symlinked_lock_in_one_line(tmp_path, monkeypatch):
+    """Through the whole command (local Prefect server, flow): exit 1, one line, no traceback of ours."""
+    raw = _raw(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("x", encoding="utf-8")
+    lock_path(tmp_path / "pkg").symlink_to(victim)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    code, _, err = _cli("--raw", str(raw), "--out", str(tmp_path / "pkg"), "--no-cache")
+    assert code == EXIT_FAILED
+    lines = [line for line in err.splitlines() if line.startswith("tradenews: ")]
+    assert lines == [f"tradenews: run failed: cannot publish {tmp_path / 'pkg'}: the lock file "
+                     f"{lock_path(tmp_path / 'pkg')} is a symbolic link; remove it (a lock file is never followed). "
+                     f"No package at {tmp_path / 'pkg'}."], err
+    assert victim.read_text(encoding="utf-8") == "x"

@@ -1,0 +1,117 @@
+"""Which folders a run may read and write.
+
+A run writes only into its package folder (`out`), the reports folder and the cache folder, and only
+files it owns there. Before anything is read or written a run is refused (`Refused`, one line) when
+
+- `out` is a file, or an existing folder that is neither empty nor a tradenews package (a home folder,
+  the current folder, a folder reached through a symlink: paths are resolved first);
+- `out` and `raw` are the same folder or one is inside the other (the package would be read as
+  input, or the input published over);
+- the reports or the cache would be written inside `raw` (they would be read as input texts).
+
+A folder holds a tradenews package when its `datapackage.json` names the package `tradenews` and lists
+the contributor `tradenews pipeline`: every version of tradenews wrote both (tradenews/publish/descriptor.py
+takes them from here).
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from tradenews.cache import default_cache_dir
+from tradenews.errors import Refused
+
+DESCRIPTOR = "datapackage.json"
+PACKAGE_NAME = "tradenews"
+GENERATOR = "tradenews pipeline"  # the creator named in every descriptor tradenews writes
+MAX_DESCRIPTOR_BYTES = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class Folders:
+    """The folders of one run, resolved (symlinks and `..` followed, relative to the current folder)."""
+
+    raw: Path
+    out: Path
+    reports: Path
+    cache: Path | None  # None: the cache is off
+
+
+def resolve_folders(raw: str | Path, out: str | Path, reports: str | Path | None = None,
+                    cache: str | Path | None = None, use_cache: bool = True) -> Folders:
+    """The run's folders with their defaults: reports beside the package, the cache from --cache,
+    $TRADENEWS_CACHE_DIR or beside the package. An empty string is the current folder, as for any path."""
+    out_path = Path(out).resolve()
+    cache_dir = (Path(cache).expanduser().resolve() if cache else default_cache_dir(out_path)) if use_cache else None
+    return Folders(Path(raw).resolve(), out_path,
+                   Path(reports).resolve() if reports else out_path.parent / "reports", cache_dir)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_folders(folders: Folders) -> None:
+    """Refuse folders that overlap so that a run would read its own output or publish over its input."""
+    raw, out = folders.raw, folders.out
+    if raw == out:
+        raise Refused(f"--out {out} is the --raw folder: the package would be published over the texts it is "
+                      "read from; choose another folder for the package")
+    if _inside(out, raw):
+        raise Refused(f"--out {out} is inside --raw {raw}: the package's files would be read as input texts; "
+                      "choose a package folder outside it")
+    if _inside(raw, out):
+        raise Refused(f"--raw {raw} is inside --out {out}: publishing would mix the texts with the package's "
+                      "files; keep the texts outside the package folder")
+    for label, path in (("--reports", folders.reports), ("--cache", folders.cache)):
+        if path is not None and _inside(path, raw):
+            raise Refused(f"{label} {path} is inside --raw {raw}: its files would be read as input texts; "
+                          "choose a folder outside it")
+
+
+def is_tradenews_package(folder: Path) -> bool:
+    """True when `folder/datapackage.json` is a regular file that tradenews wrote (see the module doc)."""
+    path = Path(folder) / DESCRIPTOR
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # never blocks on a FIFO
+    except OSError:
+        return False
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_DESCRIPTOR_BYTES:
+            return False
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            descriptor = json.loads(fh.read(MAX_DESCRIPTOR_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    finally:
+        os.close(fd)
+    if not isinstance(descriptor, dict) or descriptor.get("name") != PACKAGE_NAME:
+        return False
+    contributors = descriptor.get("contributors")
+    return isinstance(contributors, list) and any(
+        isinstance(c, dict) and c.get("title") == GENERATOR for c in contributors)
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse a package folder that is a file, or an existing folder that is neither empty nor a package."""
+    try:
+        st = os.stat(out)
+    except FileNotFoundError:
+        return  # created by the first publication
+    except NotADirectoryError:
+        raise Refused(f"--out {out}: a part of this path is a file, not a folder; nothing was written") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise Refused(f"--out {out} is a file, not a folder; it is left as it is and nothing was written; "
+                      "choose a folder for the package")
+    try:
+        empty = not os.listdir(out)
+    except OSError as exc:
+        raise Refused(f"--out {out}: cannot list the folder ({exc.strerror or exc}); nothing was written") from None
+    if not empty and not is_tradenews_package(out):
+        raise Refused(f"--out {out} holds other files and no tradenews package (no datapackage.json written by "
+                      "tradenews); nothing was written: choose an empty or new folder, or the folder of a "
+                      "package tradenews published")
