@@ -1,6 +1,8 @@
 """Files the user did not hand over are never touched: a run refuses a package folder that is a file, or
 a folder holding anything but a tradenews package, and folders that overlap the input, before it reads,
-locks or writes anything; the lock file is never followed through a symlink."""
+locks or writes anything; the lock file is never followed through a symlink; publishing replaces the
+package's own files only, so the user's files in the package folder survive, and clean-up matches its
+staging folders by exact name."""
 from __future__ import annotations
 
 import contextlib
@@ -13,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.reliability import files, short_article
+from tests.reliability import add_user_files, files, leftovers, short_article, user_files_intact
 from tradenews import pipeline
 from tradenews.cli import EXIT_FAILED, EXIT_REFUSED, main
 from tradenews.errors import Refused
 from tradenews.folders import is_tradenews_package
+from tradenews.publish.check import check_package
 from tradenews.publish.package import PublishError, lock_path, publish
 
 
@@ -197,3 +200,73 @@ def test_cli_names_a_symlinked_lock_in_one_line(tmp_path, monkeypatch):
                      f"{lock_path(tmp_path / 'pkg')} is a symbolic link; remove it (a lock file is never followed). "
                      f"No package at {tmp_path / 'pkg'}."], err
     assert victim.read_text(encoding="utf-8") == "x"
+
+
+# --- files the user keeps in the package folder ------------------------------------------------------------
+
+def test_files_the_user_keeps_in_the_package_folder_survive_every_publication(tmp_path):
+    raw = _raw(tmp_path, 2)
+    pkg = tmp_path / "pkg"
+    pipeline.run_local(raw, pkg, tmp_path / "reports")
+    add_user_files(pkg)
+    (pkg / "data" / "说明.md").write_text("字段说明\n", encoding="utf-8")  # a note among the tables
+    (raw / "a9.txt").write_text(short_article(9), encoding="utf-8")
+    assert pipeline.run_local(raw, pkg, tmp_path / "reports")["version"] == "1.1.0"  # rows added
+    (raw / "a0.txt").unlink()
+    assert pipeline.run_local(raw, pkg, tmp_path / "reports")["version"] == "1.2.0"  # rows removed
+    assert user_files_intact(pkg)
+    assert (pkg / "data" / "说明.md").read_text(encoding="utf-8") == "字段说明\n"
+    assert check_package(pkg) == [] and leftovers(pkg) == []
+
+
+def test_only_files_the_previous_descriptor_owns_are_deleted(tmp_path):
+    """A resource the new package no longer has is deleted; resource paths outside data/NAME.csv|parquet
+    (a path out of the folder, into .git) never make a run delete anything."""
+    raw = _raw(tmp_path, 2)
+    pkg = tmp_path / "pkg"
+    pipeline.run_local(raw, pkg, tmp_path / "reports")
+    add_user_files(pkg)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("别删我\n", encoding="utf-8")
+    (pkg / "data" / "old_table.csv").write_text("id\n1\n", encoding="utf-8")
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] += [{"name": n, "path": p} for n, p in (
+        ("old_table", "data/old_table.csv"), ("escape", "../victim.txt"), ("git", ".git/HEAD"),
+        ("absolute", str(victim)), ("licence", "LICENSE"))]
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (raw / "a9.txt").write_text(short_article(9), encoding="utf-8")
+    assert pipeline.run_local(raw, pkg, tmp_path / "reports")["version"] == "2.0.0"  # a resource went away
+    assert not (pkg / "data" / "old_table.csv").exists()
+    assert victim.read_text(encoding="utf-8") == "别删我\n" and user_files_intact(pkg)
+    assert check_package(pkg) == []
+
+
+@pytest.mark.parametrize("name", ["*", "pk?", "[p]kg"])
+def test_glob_characters_in_the_package_name_never_delete_sibling_folders(tmp_path, name):
+    raw = _raw(tmp_path)
+    siblings = [tmp_path / ".pkg.tmp-12345678", tmp_path / ".other.tmp-abcdef12", tmp_path / ".pkg.old-12345678"]
+    for folder in siblings:
+        folder.mkdir()
+        (folder / "keep.txt").write_text("别人的\n", encoding="utf-8")
+    pipeline.run_local(raw, tmp_path / name, tmp_path / "reports")
+    (raw / "a9.txt").write_text(short_article(9), encoding="utf-8")
+    assert pipeline.run_local(raw, tmp_path / name, tmp_path / "reports")["version"] == "1.1.0"
+    assert all((folder / "keep.txt").read_text(encoding="utf-8") == "别人的\n" for folder in siblings)
+    assert leftovers(tmp_path / name) == []
+
+
+def test_a_data_folder_that_is_a_symlink_is_refused_before_anything_moves(tmp_path):
+    raw = _raw(tmp_path, 2)
+    pkg = tmp_path / "pkg"
+    pipeline.run_local(raw, pkg, tmp_path / "reports")
+    elsewhere = tmp_path / "elsewhere"
+    (pkg / "data").rename(elsewhere)
+    (pkg / "data").symlink_to(elsewhere, target_is_directory=True)
+    before = _everything(tmp_path)
+    (raw / "a9.txt").write_text(short_article(9), encoding="utf-8")
+    with pytest.raises(PublishError, match=r"data is not a folder \(a file or a symbolic link\)"):
+        pipeline.run_local(raw, pkg, tmp_path / "reports")
+    mine = ("raw/", "reports/", ".pkg.lock")  # the run's input, reports and lock (it records its pid)
+    assert {k: v for k, v in _everything(tmp_path).items() if not k.startswith(mine)} == \
+        {k: v for k, v in before.items() if not k.startswith(mine)}
+    assert leftovers(pkg) == []

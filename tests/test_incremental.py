@@ -302,7 +302,7 @@ def test_a_failed_run_leaves_the_previous_package_and_the_next_run_recovers(tmp_
     before = _files(tmp_path / "pkg")
     (raw / "new.txt").write_text(article(7), encoding="utf-8")
 
-    def broken_swap(staged, out):
+    def broken_swap(staged, out, previous):
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(package_mod, "swap_in", broken_swap)
@@ -316,7 +316,9 @@ def test_a_failed_run_leaves_the_previous_package_and_the_next_run_recovers(tmp_
     assert check_package(tmp_path / "pkg") == []
 
 
-def test_a_run_killed_between_the_two_renames_is_recovered(tmp_path):
+def test_a_package_an_earlier_version_left_in_old_when_killed_is_put_back(tmp_path):
+    """Earlier versions swapped whole folders with two renames: a kill between them left the package in
+    .pkg.old-*; an abandoned staging folder (no journal) is dropped."""
     raw = _folder(tmp_path, 2)
     _run(tmp_path, raw)
     before = _files(tmp_path / "pkg")

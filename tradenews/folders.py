@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,11 @@ DESCRIPTOR = "datapackage.json"
 PACKAGE_NAME = "tradenews"
 GENERATOR = "tradenews pipeline"  # the creator named in every descriptor tradenews writes
 MAX_DESCRIPTOR_BYTES = 256 * 2**20
+# A publication is built in `.NAME.tmp-XXXXXXXX` beside the package folder NAME; once checked, the
+# journal inside it lists the files to move in (tradenews/publish/package.py).
+STAGING_INFIX = ".tmp-"
+STAGING_ID = re.compile(r"[0-9a-f]{8}")
+JOURNAL = ".tradenews-publication.json"
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,23 @@ def is_tradenews_package(folder: Path) -> bool:
         isinstance(c, dict) and c.get("title") == GENERATOR for c in contributors)
 
 
+def staging_folders(out: Path) -> list[Path]:
+    """The staging folders of the package folder `out`, matched by their exact name (never a glob: a `*`
+    or `[` in the package's name matches no other folder) and never through a symlink."""
+    prefix = f".{out.name}{STAGING_INFIX}"
+    try:
+        names = os.listdir(out.parent)
+    except OSError:
+        return []
+    found = [out.parent / n for n in names if n.startswith(prefix) and STAGING_ID.fullmatch(n[len(prefix):])]
+    return sorted(p for p in found if p.is_dir() and not p.is_symlink())
+
+
+def pending_publication(out: Path) -> bool:
+    """A checked package that a killed run had started to move into `out` (the next publication completes it)."""
+    return any((s / JOURNAL).is_file() for s in staging_folders(out))
+
+
 def check_out_folder(out: Path) -> None:
     """Refuse a package folder that is a file, or an existing folder that is neither empty nor a package."""
     try:
@@ -111,7 +134,7 @@ def check_out_folder(out: Path) -> None:
         empty = not os.listdir(out)
     except OSError as exc:
         raise Refused(f"--out {out}: cannot list the folder ({exc.strerror or exc}); nothing was written") from None
-    if not empty and not is_tradenews_package(out):
+    if not empty and not is_tradenews_package(out) and not pending_publication(out):
         raise Refused(f"--out {out} holds other files and no tradenews package (no datapackage.json written by "
                       "tradenews); nothing was written: choose an empty or new folder, or the folder of a "
                       "package tradenews published")

@@ -12,12 +12,12 @@ import json
 import os
 import socket
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tradenews.cache import CacheStats, ExtractionCache
+from tradenews.fileio import write_atomic
 from tradenews.folders import Folders, check_folders, check_out_folder
 from tradenews.ingest.document import build_document
 from tradenews.ingest.read import SIDECAR_SUFFIX, RejectedInput, list_inputs, read_source, relative_name
@@ -157,27 +157,17 @@ def _with_failures(rejected: pd.DataFrame, extractions: list[Extraction]) -> pd.
     return pd.concat([failures, rejected], ignore_index=True) if len(failures) else rejected
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a killed run never leaves a half-written report."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: list[dict], warnings: list[str],
                   summary: dict) -> None:
     reports.mkdir(parents=True, exist_ok=True)
-    _write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
+    write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["path", "reason"], lineterminator="\n")
     w.writeheader()
     w.writerows(rejected_docs)
-    _write_atomic(reports / "rejected-documents.csv", buf.getvalue())
-    _write_atomic(reports / "warnings.txt", "".join(f"{w}\n" for w in warnings))
-    _write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(reports / "rejected-documents.csv", buf.getvalue())
+    write_atomic(reports / "warnings.txt", "".join(f"{w}\n" for w in warnings))
+    write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
 def summarize(read: ReadResult, frames: dict[str, pd.DataFrame], rejected_rows: pd.DataFrame,
