@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, SEED
 from tradenews import pipeline
-from tradenews.cache import ExtractionCache, default_cache_dir
+from tradenews.cache import MARKER, MARKER_TEXT, ExtractionCache, default_cache_dir
 from tradenews.publish import package as package_mod
 from tradenews.publish.check import check_package
 from tradenews.publish.package import PackageLocked, lock_path, next_version
@@ -154,8 +154,11 @@ def test_cache_key_is_content_sidecar_and_extractor_version(tmp_path, monkeypatc
 def test_old_extractor_versions_are_pruned(tmp_path):
     cache = tmp_path / "cache" / "extractions"
     for i in range(5):
-        (cache / f"0.0.{i}_old").mkdir(parents=True)
-        os.utime(cache / f"0.0.{i}_old", (1000 + i, 1000 + i))
+        folder = cache / f"0.0.{i}_old"
+        folder.mkdir(parents=True)
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        (folder / f"{i:064x}-{i:016x}.json").write_text("{}", encoding="utf-8")
+        os.utime(folder, (1000 + i, 1000 + i))
     raw = _folder(tmp_path, 1)
     _run(tmp_path, raw)
     kept = sorted(p.name for p in cache.iterdir())

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tradenews.cache import default_cache_dir
 from tradenews.errors import Refused
+from tradenews.fileio import read_regular
 
 DESCRIPTOR = "datapackage.json"
 PACKAGE_NAME = "tradenews"
@@ -80,21 +81,11 @@ def check_folders(folders: Folders) -> None:
 
 def is_tradenews_package(folder: Path) -> bool:
     """True when `folder/datapackage.json` is a regular file that tradenews wrote (see the module doc)."""
-    path = Path(folder) / DESCRIPTOR
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # never blocks on a FIFO
-    except OSError:
-        return False
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_DESCRIPTOR_BYTES:
-            return False
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            descriptor = json.loads(fh.read(MAX_DESCRIPTOR_BYTES).decode("utf-8"))
+        data = read_regular(Path(folder) / DESCRIPTOR, MAX_DESCRIPTOR_BYTES)
+        descriptor = json.loads(data) if len(data) <= MAX_DESCRIPTOR_BYTES else None
     except (OSError, ValueError, RecursionError):
         return False
-    finally:
-        os.close(fd)
     if not isinstance(descriptor, dict) or descriptor.get("name") != PACKAGE_NAME:
         return False
     contributors = descriptor.get("contributors")
