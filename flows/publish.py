@@ -44,7 +44,8 @@ if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
 
 from tradenews import pipeline  # noqa: E402
 from tradenews.cache import CacheStats  # noqa: E402
-from tradenews.folders import check_folders, check_out_folder, resolve_folders  # noqa: E402
+from flows.deployment import ROOT as CHECKOUT  # noqa: E402
+from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders  # noqa: E402
 from tradenews.model import Extraction, SourceFile  # noqa: E402
 
 BATCH = 200
@@ -61,6 +62,15 @@ def preload_stages() -> None:
     import tradenews.publish.package  # noqa: F401
     import tradenews.tables.build  # noqa: F401
     import tradenews.tables.validate  # noqa: F401
+
+
+def deployment_run() -> bool:
+    """True in a flow run of a deployment (scheduled, triggered through the API, served), False when the flow
+    is called as a function (`tradenews run`, tests)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return bool(ctx and ctx.flow_run and ctx.flow_run.deployment_id)
 
 
 def transient_os_error(task, task_run, state) -> bool:
@@ -209,6 +219,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     extra_runner = task_runner(runner, address)  # fails here, before anything is read, on a bad choice
     logger = get_run_logger()
     folders = resolve_folders(raw, out, reports, cache, use_cache)
+    if deployment_run():  # parameters anyone who reaches the Prefect API can set
+        confine(folders, allowed_roots(CHECKOUT), cache_given=bool(cache))
     check_folders(folders)  # refused before anything is read, locked or written
     check_out_folder(folders.out)
     out_path, reports, cache_dir = folders.out, str(folders.reports), folders.cache

@@ -19,7 +19,7 @@ from tests.reliability import add_user_files, files, leftovers, short_article, u
 from tradenews import pipeline
 from tradenews.cli import EXIT_FAILED, EXIT_REFUSED, main
 from tradenews.errors import Refused
-from tradenews.folders import is_tradenews_package
+from tradenews.folders import ALLOWED_ROOTS_ENV, allowed_roots, confine, is_tradenews_package, resolve_folders
 from tradenews.publish.check import check_package
 from tradenews.publish.package import PublishError, lock_path, publish
 
@@ -270,3 +270,75 @@ def test_a_data_folder_that_is_a_symlink_is_refused_before_anything_moves(tmp_pa
     assert {k: v for k, v in _everything(tmp_path).items() if not k.startswith(mine)} == \
         {k: v for k, v in before.items() if not k.startswith(mine)}
     assert leftovers(pkg) == []
+
+
+# --- deployment runs are confined --------------------------------------------------------------------------
+
+def _confined(tmp_path: Path, raw: str, out: str, reports: str | None = None, cache: str | None = None,
+              roots: list[Path] | None = None) -> None:
+    folders = resolve_folders(raw, out, reports, cache)
+    confine(folders, roots or [tmp_path / "checkout"], cache_given=cache is not None)
+
+
+@pytest.fixture
+def checkout(tmp_path, monkeypatch):
+    (tmp_path / "checkout" / "raw").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "checkout" / "escape").symlink_to(tmp_path / "outside", target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "checkout")  # a deployment run starts in the checkout
+    monkeypatch.delenv(ALLOWED_ROOTS_ENV, raising=False)
+    return tmp_path / "checkout"
+
+
+def test_deployment_folders_inside_the_checkout_are_accepted(checkout, tmp_path):
+    _confined(tmp_path, "raw", "datapackage")
+    _confined(tmp_path, "raw", "sub/pkg", reports="reports", cache=".cache/x")
+
+
+@pytest.mark.parametrize("raw,out,reports,cache,refused", [
+    ("raw", "../outside/pkg", None, None, "out"),  # `..` resolved first
+    ("raw", "escape/pkg", None, None, "out"),  # a symlink inside the checkout that leads out of it
+    ("/etc", "datapackage", None, None, "raw"),
+    ("raw", "datapackage", "/tmp", None, "reports"),
+    ("raw", "datapackage", None, "/root/.ssh", "cache"),
+    ("raw", ".", None, None, "out"),  # the checkout itself: its lock and staging would go beside it
+    ("raw", "", None, None, "out"),
+])
+def test_deployment_folders_outside_the_checkout_are_refused(checkout, tmp_path, raw, out, reports, cache, refused):
+    with pytest.raises(Refused, match=f"^{refused} .* is outside the folders this deployment may use"):
+        _confined(tmp_path, raw, out, reports, cache)
+
+
+def test_allowed_roots_come_from_the_environment(checkout, tmp_path, monkeypatch):
+    monkeypatch.setenv(ALLOWED_ROOTS_ENV, os.pathsep.join([str(tmp_path / "outside"), "", str(tmp_path / "data")]))
+    roots = allowed_roots(checkout)
+    assert roots == [checkout, tmp_path / "outside", tmp_path / "data"]
+    _confined(tmp_path, str(tmp_path / "data" / "news"), "escape/pkg", roots=roots)
+    with pytest.raises(Refused, match="^out "):
+        _confined(tmp_path, "raw", str(tmp_path / "data"), roots=roots)  # a root itself is not a package folder
+    monkeypatch.setenv(ALLOWED_ROOTS_ENV, "relative/path")
+    with pytest.raises(Refused, match="is not an absolute path"):
+        allowed_roots(checkout)
+
+
+def test_the_flow_confines_deployment_runs_and_not_direct_calls(tmp_path, monkeypatch):
+    """The flow's wiring: a deployment run (here: deployment_run() says so) with folders outside the
+    checkout is refused before anything is written; the same call as a function is not confined. The real
+    deployment is in tests/test_deployment.py."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    import flows.publish as flow_mod
+
+    raw = _raw(tmp_path)
+    monkeypatch.delenv(ALLOWED_ROOTS_ENV, raising=False)
+    with prefect_test_harness(server_startup_timeout=120):
+        monkeypatch.setattr(flow_mod, "deployment_run", lambda: True)
+        with pytest.raises(Refused, match=f"^raw {raw} is outside the folders this deployment may use"):
+            flow_mod.publish_dataset(raw=str(raw), out=str(tmp_path / "pkg"), use_cache=False)
+        assert not (tmp_path / "pkg").exists() and not lock_path(tmp_path / "pkg").exists()
+        monkeypatch.setenv(ALLOWED_ROOTS_ENV, str(tmp_path))
+        summary = flow_mod.publish_dataset(raw=str(raw), out=str(tmp_path / "pkg"), use_cache=False)
+        assert summary["version"] == "1.0.0"
+        monkeypatch.setattr(flow_mod, "deployment_run", lambda: False)
+        monkeypatch.delenv(ALLOWED_ROOTS_ENV)
+        assert flow_mod.publish_dataset(raw=str(raw), out=str(tmp_path / "pkg"), use_cache=False)["version"] == "1.0.0"

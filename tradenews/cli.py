@@ -135,7 +135,13 @@ def package_state(out: str | Path, before: str | None) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deployment import serve  # starts the flow's deployment runner (Prefect stays out of the library)
 
-    serve(raw=args.raw, out=args.out, cron=args.cron, no_schedule=args.no_schedule)
+    from tradenews.errors import Refused
+
+    try:
+        serve(raw=args.raw, out=args.out, cron=args.cron, no_schedule=args.no_schedule)
+    except Refused as exc:
+        print(f"tradenews: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     return 0
 
 

@@ -9,6 +9,12 @@ files it owns there. Before anything is read or written a run is refused (`Refus
   input, or the input published over);
 - the reports or the cache would be written inside `raw` (they would be read as input texts).
 
+Runs started through the deployment (flow parameters that anyone who reaches the Prefect API can set)
+are also confined (`confine`): raw, out, reports and a given cache must lie inside the checkout or a
+root listed in $TRADENEWS_ALLOWED_ROOTS (os.pathsep-separated absolute paths), after `..` and symlinks
+are resolved; `out` strictly inside one, since its lock and staging folder go beside it. The command
+line run by a local user on their own paths is not confined.
+
 A folder holds a tradenews package when its `datapackage.json` names the package `tradenews` and lists
 the contributor `tradenews pipeline`: every version of tradenews wrote both (tradenews/publish/descriptor.py
 takes them from here).
@@ -26,6 +32,7 @@ from tradenews.cache import default_cache_dir
 from tradenews.errors import Refused
 from tradenews.fileio import read_regular
 
+ALLOWED_ROOTS_ENV = "TRADENEWS_ALLOWED_ROOTS"
 DESCRIPTOR = "datapackage.json"
 PACKAGE_NAME = "tradenews"
 GENERATOR = "tradenews pipeline"  # the creator named in every descriptor tradenews writes
@@ -77,6 +84,35 @@ def check_folders(folders: Folders) -> None:
         if path is not None and _inside(path, raw):
             raise Refused(f"{label} {path} is inside --raw {raw}: its files would be read as input texts; "
                           "choose a folder outside it")
+
+
+def allowed_roots(checkout: Path) -> list[Path]:
+    """The checkout and the roots listed in $TRADENEWS_ALLOWED_ROOTS, resolved."""
+    roots = [Path(checkout).resolve()]
+    for entry in os.environ.get(ALLOWED_ROOTS_ENV, "").split(os.pathsep):
+        entry = entry.strip()
+        if not entry:
+            continue
+        if not Path(entry).expanduser().is_absolute():
+            raise Refused(f"${ALLOWED_ROOTS_ENV}: {entry!r} is not an absolute path; list absolute folders "
+                          f"separated by {os.pathsep!r}")
+        roots.append(Path(entry).expanduser().resolve())
+    return roots
+
+
+def confine(folders: Folders, roots: list[Path], cache_given: bool = True) -> None:
+    """Refuse a run whose folders lie outside `roots` (see the module doc). `cache_given`: False when the
+    cache folder is the default (from $TRADENEWS_CACHE_DIR, set by whoever runs the worker, or beside out)."""
+    named = [("raw", folders.raw, False), ("out", folders.out, True), ("reports", folders.reports, False)]
+    if folders.cache is not None and cache_given:
+        named.append(("cache", folders.cache, False))
+    for label, path, strictly in named:
+        if not any(_inside(path, root) and not (strictly and path == root) for root in roots):
+            where = " or ".join(str(r) for r in roots)
+            raise Refused(f"{label} {path} is outside the folders this deployment may use ({where}"
+                          f"{', and strictly inside them' if strictly else ''}); a run through the deployment "
+                          f"is confined to the checkout and ${ALLOWED_ROOTS_ENV}: add the folder there, where "
+                          "the worker runs")
 
 
 def is_tradenews_package(folder: Path) -> bool:
