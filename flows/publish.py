@@ -161,10 +161,10 @@ def batch_size(documents: int, workers: int) -> int:
 
 
 @task(name="publish-package", cache_policy=NO_CACHE, **FS_RETRIES)
-def publish_package(frames, out: str, rejected: dict[str, str]):
+def publish_package(frames, out: str, rejected: dict[str, str], allow_shrink: bool = False):
     from tradenews.publish.package import publish
 
-    return publish(frames, Path(out), rejected=rejected)
+    return publish(frames, Path(out), rejected=rejected, allow_shrink=allow_shrink)
 
 
 @task(name="write-reports", cache_policy=NO_CACHE, **FS_RETRIES)
@@ -199,7 +199,7 @@ def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
 @flow(name="publish-dataset", log_prints=True)
 def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | None = None,
                     cache: str | None = None, use_cache: bool = True, runner: str = "default",
-                    address: str | None = None) -> dict:
+                    address: str | None = None, allow_shrink: bool = False) -> dict:
     """Publish the texts in `raw` into the package folder `out`.
 
     reports: where the run reports go (default: `reports/` beside `out`).
@@ -208,6 +208,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     runner: where the extraction batches run: "default" (the flow's own thread), "process" (one process per
         core) or "dask" (the Dask cluster at `address`, else a local cluster of two workers).
     address: scheduler address of a Dask cluster (tcp://host:8786), for runner "dask".
+    allow_shrink: publish even when more than half of the published documents would be removed (refused
+        otherwise: the mark of an incomplete raw folder).
 
     Returns the run summary (rows, version, changes per table, timings); the per-document lists (paths
     extracted, changes per document) are in `run-summary.json` among the reports.
@@ -233,6 +235,7 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             started = [other.submit(start_worker, {}) for _ in range(os.cpu_count() or 1)] if runner == "process" else []
             with timings.stage("read"):
                 read = read_inputs(str(folders.raw))
+            pipeline.check_documents(read, folders.raw)
             for w in read.warnings:
                 logger.warning(w)
             for r in read.rejected:
@@ -265,7 +268,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         extractions.clear()  # only the tables from here on: publishing holds no per-article objects
         for name, seconds in stage_timings.items():
             timings.add(name, seconds)
-        result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}))
+        result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}),
+                                 allow_shrink)
         for name, seconds in (result.timings or {}).items():
             timings.add("validate_package" if name == "check" else "publish", seconds)
         summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))

@@ -175,7 +175,8 @@ def test_prefect_yaml_declares_the_scheduled_deployment():
 
     spec = deployment_spec()
     assert spec.name == "scheduled" and spec.entrypoint == "flows/publish.py:publish_dataset"
-    assert spec.parameters == {"raw": "raw", "out": "datapackage", "runner": "default", "address": None}
+    assert spec.parameters == {"raw": "raw", "out": "datapackage", "runner": "default", "address": None,
+                               "allow_shrink": False}
     assert spec.cron and len(spec.cron.split()) == 5 and spec.cron.split()[2:] == ["*", "*", "*"]  # daily
     assert spec.work_pool == "tradenews" and spec.concurrency_limit == 1
     assert (ROOT / spec.entrypoint.split(":")[0]).exists()
@@ -240,7 +241,8 @@ def test_tradenews_serve_runs_the_deployment_on_demand(server, tmp_path):
                 pytest.fail(f"tradenews serve did not start:\n{serve.tail()}")
             time.sleep(0.5)
         dep = server.api("/deployments/name/" + DEPLOYMENT)
-        assert dep["parameters"] == {"raw": str(raw), "out": str(out), "runner": "default", "address": None}
+        assert dep["parameters"] == {"raw": str(raw), "out": str(out), "runner": "default", "address": None,
+                                     "allow_shrink": False}
         _trigger(server, label="served_run_s")  # no --param: the served deployment's own parameters
         assert check_package(out) == []
         summary = json.loads((tmp_path / "reports" / "run-summary.json").read_text(encoding="utf-8"))

@@ -72,7 +72,8 @@ def _run(args: argparse.Namespace, server) -> int:
     try:
         with use_api(server):
             summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
-                                      use_cache=not args.no_cache, runner=args.runner, address=args.address)
+                                      use_cache=not args.no_cache, runner=args.runner, address=args.address,
+                                      allow_shrink=args.allow_shrink)
     except PackageLocked as exc:
         print(f"tradenews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -177,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--cache", default=None,
                      help="extraction cache folder (default: $TRADENEWS_CACHE_DIR, else OUT/../.cache/tradenews)")
     run.add_argument("--no-cache", action="store_true", help="re-extract every document; do not use the cache")
+    run.add_argument("--allow-shrink", action="store_true",
+                     help="publish even when the run removes more than half of the published documents "
+                          "(refused otherwise: the mark of an incomplete --raw, such as an unmounted share)")
     run.add_argument("--runner", default="default", choices=("default", "process", "dask"),
                      help="where extraction batches run: the flow's threads (default), one process per core, "
                           "or a Dask cluster")

@@ -7,7 +7,9 @@ files it owns there. Before anything is read or written a run is refused (`Refus
   the current folder, a folder reached through a symlink: paths are resolved first);
 - `out` and `raw` are the same folder or one is inside the other (the package would be read as
   input, or the input published over);
-- the reports or the cache would be written inside `raw` (they would be read as input texts).
+- the reports or the cache would be written inside `raw` (they would be read as input texts);
+- `raw` is missing, a file or unreadable (a mistyped path, an unmounted share: the run would publish
+  an empty package over the old one).
 
 Runs started through the deployment (flow parameters that anyone who reaches the Prefect API can set)
 are also confined (`confine`): raw, out, reports and a given cache must lie inside the checkout or a
@@ -68,9 +70,26 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def check_raw_folder(raw: Path) -> None:
+    """Refuse a --raw that is missing, a file or unreadable: its run would publish an empty package."""
+    try:
+        st = os.stat(raw)
+    except (FileNotFoundError, NotADirectoryError):
+        raise Refused(f"--raw {raw} does not exist (a mistyped path, or a share that is not mounted); nothing "
+                      "was published") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise Refused(f"--raw {raw} is a file, not a folder of texts; nothing was published") from None
+    try:
+        os.listdir(raw)
+    except OSError as exc:
+        raise Refused(f"--raw {raw}: cannot list the folder ({exc.strerror or exc}); nothing was published") from None
+
+
 def check_folders(folders: Folders) -> None:
-    """Refuse folders that overlap so that a run would read its own output or publish over its input."""
+    """Refuse a --raw that is not a readable folder, and folders that overlap so that a run would read its
+    own output or publish over its input."""
     raw, out = folders.raw, folders.out
+    check_raw_folder(raw)
     if raw == out:
         raise Refused(f"--out {out} is the --raw folder: the package would be published over the texts it is "
                       "read from; choose another folder for the package")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tradenews.cache import CacheStats, ExtractionCache
+from tradenews.errors import Refused
 from tradenews.fileio import write_atomic
 from tradenews.folders import Folders, check_folders, check_out_folder
 from tradenews.ingest.document import build_document
@@ -90,6 +91,18 @@ def read_inputs(raw_dir: Path, paths: list[Path] | None = None) -> ReadResult:
         result.sources.append(src)
         result.warnings.extend(f"{rel}: {w}" if not w.startswith(Path(rel).stem) else w for w in src.meta_warnings)
     return result
+
+
+def check_documents(read: ReadResult, raw_dir: Path) -> None:
+    """Refuse a run whose folder yields no document: publishing it would empty the package."""
+    if read.sources:
+        return
+    if not read.rejected:
+        raise Refused(f"--raw {raw_dir} holds no text file (an empty folder, or a share that is not mounted); "
+                      "nothing was published")
+    first = read.rejected[0]
+    raise Refused(f"--raw {raw_dir}: none of its {len(read.rejected)} files is a document (e.g. {first['path']}: "
+                  f"{first['reason']}); nothing was published")
 
 
 def group_duplicates(sources: list[SourceFile]) -> list[tuple[SourceFile, tuple[str, ...]]]:
@@ -253,8 +266,10 @@ def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, 
     return summary
 
 
-def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None) -> dict:
-    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set.
+def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None, allow_shrink: bool = False
+            ) -> dict:
+    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set;
+    `allow_shrink` lets it remove more than MAX_SHRINK of the published documents (publish()).
 
     summary['timings'] holds the seconds of each stage (see Timings)."""
     from tradenews.publish.package import package_lock, publish
@@ -266,12 +281,14 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
     with package_lock(out):
         with timings.stage("read"):
             read = read_inputs(raw_dir)
+        check_documents(read, Path(raw_dir).resolve())
         cache = open_cache(cache_dir)
         extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache)
         extraction_timings(timings, [work])
         frames, rejected_rows = build_and_validate_timed(extractions, timings)
         with timings.stage("publish"):
-            result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected})
+            result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected},
+                             allow_shrink=allow_shrink)
         summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
         run_details(summary, stats, result, cache_dir)
         publish_timings(timings, result)

@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.fields import TABLES
-from tradenews.errors import TradenewsError
+from tradenews.errors import Refused, TradenewsError
 from tradenews.fileio import fsync_dir, write_atomic
 from tradenews.folders import DESCRIPTOR, JOURNAL, STAGING_ID, STAGING_INFIX, check_out_folder, staging_folders
 from tradenews.publish.card import render_card
@@ -310,15 +310,21 @@ def next_version(previous: dict | None, descriptor: dict, diff: PackageDiff | No
             "patch": f"{major}.{minor}.{patch + 1}"}[kind], True
 
 
+# A run may remove at most this share of the published documents unless told so (allow_shrink): more is
+# the mark of an incomplete raw folder (a share half mounted, files moved away), not of news withdrawn.
+MAX_SHRINK = 0.5
+
+
 def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = True, *,
-            rejected: dict[str, str] | None = None) -> PublishResult:
+            rejected: dict[str, str] | None = None, allow_shrink: bool = False) -> PublishResult:
     """Publish `frames` into `out` (under its lock). `rejected` ({path: reason}) lets the changelog say
-    why a document disappeared."""
+    why a document disappeared. Refused when the new package would hold more than MAX_SHRINK fewer of the
+    published documents, unless `allow_shrink`."""
     out = Path(out).resolve()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with package_lock(out):
-            return _publish_locked(frames, out, validate_data, rejected)
+            return _publish_locked(frames, out, validate_data, rejected, allow_shrink)
     except OSError as exc:
         clear = publish_os_error(exc, out)
         if clear is exc:
@@ -345,7 +351,18 @@ def publish_os_error(exc: OSError, out: Path) -> OSError:
     return err
 
 
-def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None) -> PublishResult:
+def _check_shrink(diff: PackageDiff, out: Path) -> None:
+    docs = diff.tables["documents"]
+    published = docs.rows - docs.added + docs.removed
+    if published and docs.removed > MAX_SHRINK * published:
+        raise Refused(f"this run would remove {docs.removed} of the {published} documents published in {out} "
+                      f"({docs.removed / published:.0%}; a run may remove at most {MAX_SHRINK:.0%}): is the raw "
+                      "folder complete (a share not mounted, files moved away)? Nothing was published; if the "
+                      "removal is intended, run again with --allow-shrink (flow parameter allow_shrink)")
+
+
+def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None,
+                    allow_shrink: bool = False) -> PublishResult:
     recover(out)
     check_out_folder(out)  # under the lock: what a run publishes over is a package (or nothing)
     staged = _staging(out)
@@ -367,6 +384,8 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
             return PublishResult(out, version, False, version, timings=timings)
         t0 = time.perf_counter()
         diff = diff_packages(out if previous is not None else None, staged, rejected)
+        if not allow_shrink:
+            _check_shrink(diff, out)
         kind = change_kind(previous, draft, diff)
         version, _ = next_version(previous, draft, diff)
         previous_version = previous.get("version") if previous else None
