@@ -57,6 +57,7 @@ def serve(raw: str | None = None, out: str | None = None, cron: str | None = Non
     from prefect.client.schemas.schedules import CronSchedule
 
     from flows.publish import publish_dataset
+    from tradenews.folders import allowed_roots, confine, resolve_folders
 
     spec = deployment_spec()
     params = dict(spec.parameters)
@@ -67,6 +68,10 @@ def serve(raw: str | None = None, out: str | None = None, cron: str | None = Non
     for key in ("raw", "out", "reports", "cache"):
         if params.get(key):
             params[key] = str(Path(params[key]).expanduser().resolve())
+    # its runs are confined like every deployment run: refuse here, at once, rather than at every run
+    folders = resolve_folders(params.get("raw", "raw"), params.get("out", "datapackage"), params.get("reports"),
+                              params.get("cache"))
+    confine(folders, allowed_roots(ROOT), cache_given=bool(params.get("cache")))
     cron = cron or spec.cron
     schedules = [] if no_schedule or not cron else [CronSchedule(cron=cron, timezone=spec.timezone or "UTC")]
     print(f"tradenews: serving {FLOW_NAME}/{spec.name} "

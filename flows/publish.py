@@ -43,7 +43,9 @@ if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tradenews import pipeline  # noqa: E402
-from tradenews.cache import CacheStats, default_cache_dir  # noqa: E402
+from tradenews.cache import CacheStats  # noqa: E402
+from flows.deployment import ROOT as CHECKOUT  # noqa: E402
+from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders  # noqa: E402
 from tradenews.tables.figures import figure_counts, figure_rows  # noqa: E402
 from tradenews.model import Extraction, SourceFile  # noqa: E402
 
@@ -61,6 +63,15 @@ def preload_stages() -> None:
     import tradenews.publish.package  # noqa: F401
     import tradenews.tables.build  # noqa: F401
     import tradenews.tables.validate  # noqa: F401
+
+
+def deployment_run() -> bool:
+    """True in a flow run of a deployment (scheduled, triggered through the API, served), False when the flow
+    is called as a function (`tradenews run`, tests)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return bool(ctx and ctx.flow_run and ctx.flow_run.deployment_id)
 
 
 def transient_os_error(task, task_run, state) -> bool:
@@ -151,10 +162,11 @@ def batch_size(documents: int, workers: int) -> int:
 
 
 @task(name="publish-package", cache_policy=NO_CACHE, **FS_RETRIES)
-def publish_package(frames, out: str, rejected: dict[str, str], figures: dict | None = None):
+def publish_package(frames, out: str, rejected: dict[str, str], allow_shrink: bool = False,
+                    figures: dict | None = None):
     from tradenews.publish.package import publish
 
-    return publish(frames, Path(out), rejected=rejected, figures=figures)
+    return publish(frames, Path(out), rejected=rejected, allow_shrink=allow_shrink, figures=figures)
 
 
 @task(name="write-reports", cache_policy=NO_CACHE, **FS_RETRIES)
@@ -189,7 +201,7 @@ def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
 @flow(name="publish-dataset", log_prints=True)
 def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | None = None,
                     cache: str | None = None, use_cache: bool = True, runner: str = "default",
-                    address: str | None = None) -> dict:
+                    address: str | None = None, allow_shrink: bool = False) -> dict:
     """Publish the texts in `raw` into the package folder `out`.
 
     reports: where the run reports go (default: `reports/` beside `out`).
@@ -198,6 +210,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     runner: where the extraction batches run: "default" (the flow's own thread), "process" (one process per
         core) or "dask" (the Dask cluster at `address`, else a local cluster of two workers).
     address: scheduler address of a Dask cluster (tcp://host:8786), for runner "dask".
+    allow_shrink: publish even when more than half of the published documents would be removed (refused
+        otherwise: the mark of an incomplete raw folder).
 
     Returns the run summary (rows, version, changes per table, timings); the per-document lists (paths
     extracted, changes per document) are in `run-summary.json` among the reports.
@@ -208,9 +222,12 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     timings = pipeline.Timings()
     extra_runner = task_runner(runner, address)  # fails here, before anything is read, on a bad choice
     logger = get_run_logger()
-    out_path = Path(out).resolve()
-    reports = reports or str(out_path.parent / "reports")
-    cache_dir = (Path(cache).expanduser().resolve() if cache else default_cache_dir(out_path)) if use_cache else None
+    folders = resolve_folders(raw, out, reports, cache, use_cache)
+    if deployment_run():  # parameters anyone who reaches the Prefect API can set
+        confine(folders, allowed_roots(CHECKOUT), cache_given=bool(cache))
+    check_folders(folders)  # refused before anything is read, locked or written
+    check_out_folder(folders.out)
+    out_path, reports, cache_dir = folders.out, str(folders.reports), folders.cache
     with package_lock(out_path) as lock:
         logger.info("holding %s", lock)
         with contextlib.ExitStack() as pool:
@@ -219,7 +236,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             # process-pool workers start (interpreter, Prefect, the extraction stages) while the folder is read
             started = [other.submit(start_worker, {}) for _ in range(os.cpu_count() or 1)] if runner == "process" else []
             with timings.stage("read"):
-                read = read_inputs(raw)
+                read = read_inputs(str(folders.raw))
+            pipeline.check_documents(read, folders.raw)
             for w in read.warnings:
                 logger.warning(w)
             for r in read.rejected:
@@ -254,7 +272,7 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         for name, seconds in stage_timings.items():
             timings.add(name, seconds)
         result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}),
-                                 quote(figure_counts(figures)))
+                                 allow_shrink, quote(figure_counts(figures)))
         for name, seconds in (result.timings or {}).items():
             timings.add("validate_package" if name == "check" else "publish", seconds)
         summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))

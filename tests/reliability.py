@@ -71,7 +71,23 @@ def input_files(raw: Path) -> list[str]:
 
 def leftovers(out: Path) -> list[Path]:
     """Staging folders a publish left beside the package (none once a run has finished)."""
-    return sorted(out.parent.glob(f".{out.name}.tmp-*")) + sorted(out.parent.glob(f".{out.name}.old-*"))
+    return sorted(p for p in out.parent.iterdir() if p.name.startswith((f".{out.name}.tmp-", f".{out.name}.old-")))
+
+
+# Files a user keeps in the package folder: a git repository versioning the dataset, a licence, notes.
+USER_FILES = {".git/HEAD": "ref: refs/heads/main\n", ".git/objects/ab/cdef": "blob", "LICENSE": "CC-BY-4.0\n",
+              "notes/读我.txt": "数据每天更新。\n"}
+
+
+def add_user_files(pkg: Path) -> None:
+    for rel, text in USER_FILES.items():
+        (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / rel).write_text(text, encoding="utf-8")
+
+
+def user_files_intact(pkg: Path) -> bool:
+    return all((pkg / rel).is_file() and (pkg / rel).read_text(encoding="utf-8") == text
+               for rel, text in USER_FILES.items())
 
 
 # A run in a child process that stops at a named point so a test can SIGKILL it there. The hooks are
@@ -118,12 +134,6 @@ def hook(module, name, nth=1, after=False, when=lambda *a: True):
     setattr(module, name, wrapper)
 
 
-def fallback_swap():
-    package._exchange = lambda a, b: False  # a file system without RENAME_EXCHANGE: two renames
-    out = Path(sys.argv[3]).resolve()
-    hook(os, "rename", after=True, when=lambda src, dst, *a: Path(src) == out)
-
-
 HOOKS = {
     "": lambda: None,
     "extract": lambda: hook(pipeline, "extract_source", nth=40),
@@ -132,8 +142,9 @@ HOOKS = {
     "write": lambda: hook(package, "write_parquet", nth=3),
     "check": lambda: hook(package, "check_package"),
     "fsync": lambda: hook(package, "_fsync_tree"),
-    "exchanged": lambda: hook(package, "_exchange", after=True),
-    "renamed": fallback_swap,
+    "journal": lambda: hook(package, "write_atomic", after=True),  # the list of files to move in, written
+    "moved": lambda: hook(package, "_move", after=True),  # the first file of the new package moved in
+    "descriptor": lambda: hook(package, "_move", after=True, when=lambda staged, out, rel: rel == "datapackage.json"),
     "reports": lambda: hook(pipeline, "write_reports"),
 }
 HOOKS[point]()

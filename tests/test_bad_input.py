@@ -389,3 +389,122 @@ def test_impossible_figures_are_reported_and_never_published(tmp_path):
     report = pd.read_csv(tmp_path / "reports" / "rejected-rows.csv")
     assert sorted(report["check"]) == sorted(c[3] for c in FROM_TEXT)
     assert check_package(tmp_path / "pkg") == []
+
+
+# --- sidecars that are no file, too big, or hold no characters ---------------------------------------------
+
+def _within(seconds: float, fn, *args):
+    """fn(*args) in a thread; fails (instead of hanging the suite) if it does not return in time."""
+    import threading
+
+    result: list = []
+    thread = threading.Thread(target=lambda: result.append(fn(*args)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{fn.__name__} did not return within {seconds} s"
+    return result[0]
+
+
+@pytest.mark.parametrize("kind,warning", [
+    ("fifo", "sidecar is not a regular file (a FIFO); metadata ignored"),
+    ("dev-zero", "sidecar is not a regular file (a character device); metadata ignored"),
+    ("folder", "sidecar is not a regular file (a folder); metadata ignored"),
+    ("sparse-1gb", "sidecar is larger than 64 kB; metadata ignored"),
+])
+def test_a_sidecar_that_is_no_regular_file_or_huge_is_never_read_whole(tmp_path, kind, warning):
+    path = tmp_path / "a.meta.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        with path.open("wb") as fh:  # reports 1 GB, costs nothing on disk
+            fh.truncate(2**30)
+    tracemalloc.start()
+    meta, warnings = _within(10, read_sidecar, path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert meta == {} and warnings == [f"a.meta.json: {warning}"]
+    assert peak < 1_000_000  # at most the 64 kB cap and a byte were read
+
+
+def test_a_sidecar_with_a_lone_surrogate_escape_is_reported_and_the_rest_kept(tmp_path):
+    path = tmp_path / "a.meta.json"
+    path.write_text('{"title": "进博会\\ud800", "publisher": "江西日报", "published_date": "\\udfff", '
+                    '"\\udc80key": 1}', encoding="utf-8")
+    meta, warnings = read_sidecar(path)
+    assert meta == {"url": None, "publisher": "江西日报", "published_date": None, "title": None}
+    assert warnings == ["a.meta.json: unknown sidecar keys ignored: \\udc80key",
+                        "a.meta.json: title holds an escape that is no character (进博会\\ud800); ignored",
+                        "a.meta.json: published_date holds an escape that is no character (\\udfff); ignored"]
+    assert all(w.encode("utf-8") for w in warnings)  # every warning can be written to warnings.txt
+
+
+def test_bad_sidecars_never_stop_the_run_and_each_is_named(tmp_path):
+    """The whole run: a FIFO, a link to /dev/zero, a lone surrogate and a sidecar with a name that is not
+    UTF-8; every text is published, every sidecar is named in warnings.txt."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i, stem in enumerate(["fifo", "zero", "surrogate"]):
+        (raw / f"{stem}.txt").write_text(short_article(i), encoding="utf-8")
+    os.mkfifo(raw / "fifo.meta.json")
+    (raw / "zero.meta.json").symlink_to("/dev/zero")
+    (raw / "surrogate.meta.json").write_text('{"title": "\\ud800"}', encoding="utf-8")
+    gbk = os.fsdecode(NON_UTF8_NAME[:-4])  # 中文 in GBK: a name from a Windows archive
+    (raw / f"{gbk}.txt").write_text(short_article(3), encoding="utf-8")
+    (raw / f"{gbk}.meta.json").write_bytes(b'{"title": ')
+    summary = _within(300, run_local, raw, tmp_path / "pkg", tmp_path / "reports")
+    assert summary["documents"] == 4 and summary["rejected_documents"] == 0
+    warnings = (tmp_path / "reports" / "warnings.txt").read_text(encoding="utf-8")
+    assert "fifo.meta.json: sidecar is not a regular file (a FIFO)" in warnings
+    assert "zero.meta.json: sidecar is not a regular file (a character device)" in warnings
+    assert "surrogate.meta.json: title holds an escape that is no character (\\ud800)" in warnings
+    assert "\\xd6\\xd0\\xce\\xc4.meta.json: sidecar is not valid JSON" in warnings
+    assert check_package(tmp_path / "pkg") == []
+
+
+# --- a sub-folder that cannot be read --------------------------------------------------------------------------
+
+def test_an_unreadable_sub_folder_stops_the_run_and_is_never_called_deleted(tmp_path, monkeypatch):
+    """Root reads any folder, so the permission error is injected where the folder is listed."""
+    from tests.reliability import files
+    from tradenews.errors import Refused
+
+    raw = tmp_path / "raw"
+    (raw / "2023").mkdir(parents=True)
+    (raw / "a.txt").write_text(short_article(1), encoding="utf-8")
+    for i in range(3):
+        (raw / "2023" / f"b{i}.txt").write_text(short_article(10 + i), encoding="utf-8")
+    run_local(raw, tmp_path / "pkg", tmp_path / "reports")
+    before = files(tmp_path / "pkg")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == raw / "2023":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(Refused) as exc:
+        run_local(raw, tmp_path / "pkg", tmp_path / "reports")
+    monkeypatch.undo()
+    assert str(exc.value).startswith(f"cannot read the folder {raw / '2023'} (Permission denied) under --raw {raw}; "
+                                     "nothing was published (its files would have been taken for deleted)")
+    assert files(tmp_path / "pkg") == before  # the CHANGELOG says nothing about deleted files
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder; the injected case above covers it")
+def test_an_unreadable_sub_folder_for_real(tmp_path):
+    from tradenews.errors import Refused
+
+    raw = tmp_path / "raw"
+    (raw / "locked").mkdir(parents=True)
+    (raw / "a.txt").write_text(short_article(1), encoding="utf-8")
+    os.chmod(raw / "locked", 0)
+    try:
+        with pytest.raises(Refused, match="cannot read the folder"):
+            run_local(raw, tmp_path / "pkg", tmp_path / "reports")
+    finally:
+        os.chmod(raw / "locked", 0o755)

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -119,6 +120,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("deployment"))
+    # deployment runs are confined to the checkout and these roots: the tests' temporary folders
+    srv.env["TRADENEWS_ALLOWED_ROOTS"] = str(tmp_path_factory.getbasetemp())
     try:
         t0 = time.monotonic()
         proc = srv.start("server", [PREFECT, "server", "start", "--host", "127.0.0.1",
@@ -154,7 +157,7 @@ def _files(pkg: Path) -> dict[str, str]:
             for p in sorted(pkg.rglob("*")) if p.is_file()}
 
 
-def _trigger(srv: Server, *params: str, label: str) -> str:
+def _trigger(srv: Server, *params: str, label: str, state: str = "Completed") -> str:
     args = [PREFECT, "deployment", "run", DEPLOYMENT, "--watch", "--watch-interval", "1",
             "--watch-timeout", str(RUN_TIMEOUT)]
     for p in params:
@@ -162,8 +165,8 @@ def _trigger(srv: Server, *params: str, label: str) -> str:
     t0 = time.monotonic()
     out = _run(args, srv.env, timeout=RUN_TIMEOUT + 30)
     TIMINGS[label] = round(time.monotonic() - t0, 1)
-    text = _ok(out)
-    assert "Completed" in text, text[-3000:]
+    text = _ok(out) if state == "Completed" else out.stdout
+    assert state in text, text[-3000:]
     return text
 
 
@@ -172,7 +175,8 @@ def test_prefect_yaml_declares_the_scheduled_deployment():
 
     spec = deployment_spec()
     assert spec.name == "scheduled" and spec.entrypoint == "flows/publish.py:publish_dataset"
-    assert spec.parameters == {"raw": "raw", "out": "datapackage", "runner": "default", "address": None}
+    assert spec.parameters == {"raw": "raw", "out": "datapackage", "runner": "default", "address": None,
+                               "allow_shrink": False}
     assert spec.cron and len(spec.cron.split()) == 5 and spec.cron.split()[2:] == ["*", "*", "*"]  # daily
     assert spec.work_pool == "tradenews" and spec.concurrency_limit == 1
     assert (ROOT / spec.entrypoint.split(":")[0]).exists()
@@ -212,6 +216,17 @@ def test_worker_runs_the_deployment_and_a_second_run_is_cached(server, tmp_path)
         assert summary["published_changes"] is False and summary["version"] == "1.0.0"
         assert _files(out) == before  # byte-identical
         assert "3 from cache, 0 extracted" in worker.tail(400)
+
+        # folders outside the checkout and TRADENEWS_ALLOWED_ROOTS: the run fails before it touches anything
+        outside = Path(tempfile.mkdtemp(prefix="tradenews-outside-"))
+        try:
+            (outside / "notes.txt").write_text("别动\n", encoding="utf-8")
+            text = _trigger(server, f"raw={raw}", f"out={outside}", label="refused_run_s", state="Failed")
+            assert sorted(p.name for p in outside.iterdir()) == ["notes.txt"]
+            assert not (outside.parent / f".{outside.name}.lock").exists()
+            assert f"out {outside} is outside the folders this deployment may use" in worker.tail(400), text
+        finally:
+            shutil.rmtree(outside)
     finally:
         worker.stop()
 
@@ -226,7 +241,8 @@ def test_tradenews_serve_runs_the_deployment_on_demand(server, tmp_path):
                 pytest.fail(f"tradenews serve did not start:\n{serve.tail()}")
             time.sleep(0.5)
         dep = server.api("/deployments/name/" + DEPLOYMENT)
-        assert dep["parameters"] == {"raw": str(raw), "out": str(out), "runner": "default", "address": None}
+        assert dep["parameters"] == {"raw": str(raw), "out": str(out), "runner": "default", "address": None,
+                                     "allow_shrink": False}
         _trigger(server, label="served_run_s")  # no --param: the served deployment's own parameters
         assert check_package(out) == []
         summary = json.loads((tmp_path / "reports" / "run-summary.json").read_text(encoding="utf-8"))

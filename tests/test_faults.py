@@ -35,10 +35,12 @@ import pytest
 
 from flows.server import free_port
 from tests.conftest import ROOT
-from tests.reliability import CHILD, files, leftovers, short_article, version
+from tests.reliability import (CHILD, USER_FILES, add_user_files, files, leftovers, short_article, user_files_intact,
+                               version)
 from tradenews import pipeline
 from tradenews.publish import package as package_mod
 from tradenews.publish.check import check_package
+from tradenews.folders import pending_publication
 from tradenews.publish.package import lock_path
 
 PYTHON = sys.executable
@@ -118,6 +120,7 @@ def kill_setup(tmp_path_factory):
     raw_old = _raw(base / "old", OLD_ARTICLES)
     pipeline.run_local(raw_old, base / "old" / "pkg", base / "old" / "reports")
     assert version(base / "old" / "pkg") == "1.0.0"
+    add_user_files(base / "old" / "pkg")  # kept by the user beside the package's own files
     ref = base / "ref"
     shutil.copytree(base / "old", ref)
     _raw(ref, NEW_ARTICLES)
@@ -126,6 +129,7 @@ def kill_setup(tmp_path_factory):
     assert child.wait() == 0, child.output()
     seconds = time.monotonic() - t0
     assert version(ref / "pkg") == "1.1.0" and check_package(ref / "pkg") == []
+    assert user_files_intact(ref / "pkg")
     return base, _data(ref / "pkg"), seconds
 
 
@@ -138,13 +142,21 @@ def _scenario(kill_setup, tmp_path) -> tuple[Path, list[str], dict[str, str]]:
 
 
 def _published_state(job: Path, old: dict[str, str], new_data: dict[str, str]) -> str:
-    """'old' (byte-identical) or 'new' (valid, the tables of a clean run); anything else fails."""
+    """'old' (byte-identical), 'new' (valid, the tables of a clean run) or 'moving' (killed while moving the
+    new files in: the journal is beside the folder, and recover() alone completes the new package); anything
+    else fails. The user's own files are there in every state."""
     pkg = job / "pkg"
+    assert user_files_intact(pkg), "a file the user keeps in the package folder was lost"
     if files(pkg) == old:
         return "old"
+    state = "new"
+    if pending_publication(pkg.resolve()) and version(pkg) == "1.0.0":
+        package_mod.recover(pkg.resolve())
+        assert not pending_publication(pkg.resolve()) and user_files_intact(pkg)
+        state = "moving"
     assert check_package(pkg) == [], "the package folder holds a broken package"
     assert version(pkg) == "1.1.0" and _data(pkg) == new_data, "the package is neither the old nor the new one"
-    return "new"
+    return state
 
 
 def _next_run_completes(job: Path, new_data: dict[str, str]) -> dict:
@@ -161,50 +173,48 @@ KILL_POINTS = [  # (point, mode, the package right after the kill)
     ("validate", "go", "old"),  # during pandera and cross-table validation
     ("write", "go", "old"),  # writing CSV and Parquet into the staging folder
     ("check", "go", "old"),  # frictionless + pandera check of the staged package
-    ("exchanged", "pause", "new"),  # the atomic exchange done, the previous package not yet deleted
+    ("journal", "pause", "old"),  # the checked package staged with its journal, nothing moved yet
+    ("moved", "pause", "moving"),  # the first data file moved in, the previous descriptor still in place
+    ("descriptor", "pause", "new"),  # the descriptor moved in last, the staging folder not yet removed
     ("reports", "go", "new"),  # writing the reports after publishing
 ]
-
-
-def _can_exchange(tmp: Path) -> bool:
-    a, b = tmp / "exchange-a", tmp / "exchange-b"
-    a.mkdir()
-    b.mkdir()
-    return package_mod._exchange(a, b)
 
 
 @pytest.mark.parametrize("point,mode,expected", KILL_POINTS, ids=[p[0] for p in KILL_POINTS])
 def test_kill_9_leaves_the_old_or_the_new_package_and_the_next_run_completes(kill_setup, tmp_path, point, mode,
                                                                               expected):
     _, new_data, _ = kill_setup
-    if point == "exchanged" and not _can_exchange(tmp_path):
-        pytest.skip("no renameat2 RENAME_EXCHANGE here: the fallback swap is tested below")
     job, args, old = _scenario(kill_setup, tmp_path)
     child = Child(args, tmp_path, point, mode)
     child.wait_for_marker()
     child.kill()
+    if point in ("journal", "moved", "descriptor"):  # the journal waits beside the folder for the next run
+        assert pending_publication((job / "pkg").resolve()) and len(leftovers(job / "pkg")) == 1
     state = _published_state(job, old, new_data)
     assert state == expected
-    if point == "exchanged":  # the previous package waits in the staging folder; the next run drops it
-        assert len(leftovers(job / "pkg")) == 1
     assert lock_path(job / "pkg").exists()  # the dead run's lock file stays; its flock went with the process
     _next_run_completes(job, new_data)
+    assert user_files_intact(job / "pkg")
 
 
-def test_kill_9_between_the_two_renames_of_a_fallback_swap_is_recovered(kill_setup, tmp_path):
-    """Without RENAME_EXCHANGE the swap is two renames; a kill between them leaves the previous package in
-    .pkg.old-*, which the next run puts back before it publishes."""
+def test_kill_9_while_moving_files_in_is_seen_by_the_hashes_and_completed_by_the_next_run(kill_setup, tmp_path):
+    """Between the first file moved in and the descriptor, the descriptor in place is the previous one: a
+    reader that checks the package (hashes, keys) sees that it is not whole, and the next run completes
+    the new package before it does anything else."""
     _, new_data, _ = kill_setup
     job, args, old = _scenario(kill_setup, tmp_path)
-    child = Child(args, tmp_path, "renamed", "pause")
+    child = Child(args, tmp_path, "moved", "pause")
     child.wait_for_marker()
     child.kill()
-    assert not (job / "pkg").exists()
-    [moved] = [p for p in leftovers(job / "pkg") if ".old-" in p.name]
-    assert files(moved) == old
-    package_mod.recover((job / "pkg").resolve())
-    assert files(job / "pkg") == old  # recover() alone restores the previous package
-    _next_run_completes(job, new_data)
+    pkg = job / "pkg"
+    assert version(pkg) == "1.0.0"
+    moved = [k for k in files(pkg) if files(pkg)[k] != old.get(k)]
+    assert moved == ["data/deals.csv"], moved  # one file, whole: the first in the journal's order
+    assert check_package(pkg) != [], "a reader that checks the package would not notice"
+    summary = pipeline.run_local(job / "raw", pkg, job / "reports")
+    assert summary["version"] == "1.1.0" and summary["published_changes"] is False  # completed, then current
+    assert _data(pkg) == new_data and check_package(pkg) == [] and leftovers(pkg) == []
+    assert user_files_intact(pkg) and sorted(USER_FILES) == sorted(k for k in files(pkg) if k in USER_FILES)
 
 
 def test_kill_9_at_random_moments(kill_setup, tmp_path):
@@ -281,22 +291,36 @@ def test_a_read_only_folder_is_refused_at_the_lock_with_a_clear_message(old_pack
     assert files(base / "pkg") == before
 
 
-def test_a_failed_second_rename_puts_the_previous_package_back(old_package, monkeypatch):
+@pytest.mark.parametrize("failing_move", [1, 3])
+def test_an_error_while_moving_files_in_names_the_reason_and_the_next_run_completes(old_package, monkeypatch,
+                                                                                   failing_move):
+    """An I/O error on the first move leaves the previous package as it was; one on the third leaves two new
+    files in place under the previous descriptor. Either way the run ends with one message, the journal
+    stays, and the next run completes the publication."""
     base, raw, before = old_package
-    monkeypatch.setattr(package_mod, "_exchange", lambda a, b: False)
-    real_rename, calls = os.rename, []
+    add_user_files(base / "pkg")
+    before = files(base / "pkg")
+    real_move, calls = package_mod._move, []
 
-    def rename(src, dst):
-        calls.append((src, dst))
-        if len(calls) == 2:  # staged -> out, after out -> .old
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_rename(src, dst)
+    def move(staged, out, rel):
+        calls.append(rel)
+        if len(calls) == failing_move:
+            raise OSError(errno.EIO, "Input/output error", str(out / rel))
+        return real_move(staged, out, rel)
 
-    monkeypatch.setattr(package_mod.os, "rename", rename)
-    with pytest.raises(OSError, match="no space left on the device"):
+    monkeypatch.setattr(package_mod, "_move", move)
+    with pytest.raises(package_mod.PublishError) as exc:
         pipeline.run_local(raw, base / "pkg", base / "reports")
     monkeypatch.undo()
-    assert files(base / "pkg") == before and leftovers(base / "pkg") == []
+    out = (base / "pkg").resolve()
+    assert str(exc.value).startswith(f"cannot finish publishing {out}: Input/output error (at {out / calls[-1]}); ")
+    assert str(exc.value).endswith(f"the next run completes the publication from {leftovers(base / 'pkg')[0]}")
+    assert version(base / "pkg") == "1.0.0" and pending_publication(out) and user_files_intact(base / "pkg")
+    if failing_move == 1:
+        assert files(base / "pkg") == before
+    summary = pipeline.run_local(raw, base / "pkg", base / "reports")
+    assert summary["version"] == "1.1.0" and leftovers(base / "pkg") == []
+    assert check_package(base / "pkg") == [] and user_files_intact(base / "pkg")
 
 
 def _mount(args: list[str]) -> bool:

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, SEED
 from tradenews import pipeline
-from tradenews.cache import ExtractionCache, default_cache_dir
+from tradenews.cache import MARKER, MARKER_TEXT, ExtractionCache, default_cache_dir
 from tradenews.publish import package as package_mod
 from tradenews.publish.check import check_package
 from tradenews.publish.package import PackageLocked, lock_path, next_version
@@ -154,8 +154,11 @@ def test_cache_key_is_content_sidecar_and_extractor_version(tmp_path, monkeypatc
 def test_old_extractor_versions_are_pruned(tmp_path):
     cache = tmp_path / "cache" / "extractions"
     for i in range(5):
-        (cache / f"0.0.{i}_old").mkdir(parents=True)
-        os.utime(cache / f"0.0.{i}_old", (1000 + i, 1000 + i))
+        folder = cache / f"0.0.{i}_old"
+        folder.mkdir(parents=True)
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        (folder / f"{i:064x}-{i:016x}.json").write_text("{}", encoding="utf-8")
+        os.utime(folder, (1000 + i, 1000 + i))
     raw = _folder(tmp_path, 1)
     _run(tmp_path, raw)
     kept = sorted(p.name for p in cache.iterdir())
@@ -302,7 +305,7 @@ def test_a_failed_run_leaves_the_previous_package_and_the_next_run_recovers(tmp_
     before = _files(tmp_path / "pkg")
     (raw / "new.txt").write_text(article(7), encoding="utf-8")
 
-    def broken_swap(staged, out):
+    def broken_swap(staged, out, previous):
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(package_mod, "swap_in", broken_swap)
@@ -316,7 +319,9 @@ def test_a_failed_run_leaves_the_previous_package_and_the_next_run_recovers(tmp_
     assert check_package(tmp_path / "pkg") == []
 
 
-def test_a_run_killed_between_the_two_renames_is_recovered(tmp_path):
+def test_a_package_an_earlier_version_left_in_old_when_killed_is_put_back(tmp_path):
+    """Earlier versions swapped whole folders with two renames: a kill between them left the package in
+    .pkg.old-*; an abandoned staging folder (no journal) is dropped."""
     raw = _folder(tmp_path, 2)
     _run(tmp_path, raw)
     before = _files(tmp_path / "pkg")
@@ -388,9 +393,10 @@ def test_flow_reports_cache_use_and_retries_transient_errors_only(harness, tmp_p
 
     calls.clear()
     monkeypatch.setattr(package_mod, "publish", invalid)
-    with pytest.raises(PublishError):
-        _cli(args)
+    code, _, err = _cli(args)
     assert len(calls) == 1  # not a transient error: no retry
+    assert code == 1 and ("tradenews: run failed: the new package is not valid. The package at "
+                          f"{tmp_path / 'pkg'} is unchanged (version 1.1.0).") in err.splitlines()
 
     monkeypatch.setattr(package_mod, "publish", real)
     code, out, _ = _cli(args)

@@ -13,6 +13,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 EXIT_FAILED = 1
+EXIT_REFUSED = 2  # stopped before anything was written (folders, input)
 EXIT_LOCKED = 3
 
 
@@ -45,7 +46,16 @@ def print_summary(summary: dict) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.server import local_api
+    from tradenews.errors import Refused
+    from tradenews.folders import check_folders, check_out_folder, resolve_folders
 
+    try:  # refused at once, before a Prefect server starts; the flow checks again
+        folders = resolve_folders(args.raw, args.out, args.reports, args.cache, not args.no_cache)
+        check_folders(folders)
+        check_out_folder(folders.out)
+    except Refused as exc:
+        print(f"tradenews: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     with local_api() as server:  # a local Prefect server boots while the library is imported
         return _run(args, server)
 
@@ -53,6 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, server) -> int:
     from flows.publish import preload_stages, publish_dataset  # the CLI is the only library entry that starts a flow
     from flows.server import use_api
+    from tradenews.errors import Refused, TradenewsError
     from tradenews.publish.package import PackageLocked
 
     preload_stages()  # while the local server boots
@@ -61,11 +72,15 @@ def _run(args: argparse.Namespace, server) -> int:
     try:
         with use_api(server):
             summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
-                                      use_cache=not args.no_cache, runner=args.runner, address=args.address)
+                                      use_cache=not args.no_cache, runner=args.runner, address=args.address,
+                                      allow_shrink=args.allow_shrink)
     except PackageLocked as exc:
         print(f"tradenews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    except (OSError, RuntimeError, *api_errors()) as exc:  # disk full, read-only, unreadable, API gone
+    except Refused as exc:
+        print(f"tradenews: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except (OSError, RuntimeError, TradenewsError, *api_errors()) as exc:  # disk full, read-only, invalid, API gone
         print(f"tradenews: run failed: {describe_failure(exc)}. {package_state(args.out, before)}", file=sys.stderr)
         return EXIT_FAILED
     print_summary(summary)
@@ -93,7 +108,11 @@ def describe_failure(exc: BaseException) -> str:
         if getattr(exc, "filename", None) and str(exc.filename) not in text:
             text += f": {exc.filename}"
         return text
+    from tradenews.errors import TradenewsError
+
     first = (str(exc).splitlines() or [""])[0]
+    if isinstance(exc, TradenewsError):  # its message names the file or folder and the reason
+        return first.rstrip(":")
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
@@ -117,7 +136,13 @@ def package_state(out: str | Path, before: str | None) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deployment import serve  # starts the flow's deployment runner (Prefect stays out of the library)
 
-    serve(raw=args.raw, out=args.out, cron=args.cron, no_schedule=args.no_schedule)
+    from tradenews.errors import Refused
+
+    try:
+        serve(raw=args.raw, out=args.out, cron=args.cron, no_schedule=args.no_schedule)
+    except Refused as exc:
+        print(f"tradenews: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     return 0
 
 
@@ -153,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--cache", default=None,
                      help="extraction cache folder (default: $TRADENEWS_CACHE_DIR, else OUT/../.cache/tradenews)")
     run.add_argument("--no-cache", action="store_true", help="re-extract every document; do not use the cache")
+    run.add_argument("--allow-shrink", action="store_true",
+                     help="publish even when the run removes more than half of the published documents "
+                          "(refused otherwise: the mark of an incomplete --raw, such as an unmounted share)")
     run.add_argument("--runner", default="default", choices=("default", "process", "dask"),
                      help="where extraction batches run: the flow's threads (default), one process per core, "
                           "or a Dask cluster")

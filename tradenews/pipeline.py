@@ -12,12 +12,14 @@ import json
 import os
 import socket
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tradenews.cache import CacheStats, ExtractionCache
+from tradenews.errors import Refused
+from tradenews.fileio import write_atomic
+from tradenews.folders import Folders, check_folders, check_out_folder
 from tradenews.ingest.document import build_document
 from tradenews.ingest.read import SIDECAR_SUFFIX, RejectedInput, list_inputs, read_source, relative_name
 from tradenews.model import Extraction, SourceFile
@@ -91,6 +93,18 @@ def read_inputs(raw_dir: Path, paths: list[Path] | None = None) -> ReadResult:
     return result
 
 
+def check_documents(read: ReadResult, raw_dir: Path) -> None:
+    """Refuse a run whose folder yields no document: publishing it would empty the package."""
+    if read.sources:
+        return
+    if not read.rejected:
+        raise Refused(f"--raw {raw_dir} holds no text file (an empty folder, or a share that is not mounted); "
+                      "nothing was published")
+    first = read.rejected[0]
+    raise Refused(f"--raw {raw_dir}: none of its {len(read.rejected)} files is a document (e.g. {first['path']}: "
+                  f"{first['reason']}); nothing was published")
+
+
 def group_duplicates(sources: list[SourceFile]) -> list[tuple[SourceFile, tuple[str, ...]]]:
     """Identical bytes under several names are one document with all its paths."""
     by_hash: dict[str, list[SourceFile]] = {}
@@ -156,31 +170,21 @@ def _with_failures(rejected: pd.DataFrame, extractions: list[Extraction]) -> pd.
     return pd.concat([failures, rejected], ignore_index=True) if len(failures) else rejected
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a killed run never leaves a half-written report."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: list[dict], warnings: list[str],
                   summary: dict, figures: list[dict] | None = None) -> None:
     from tradenews.tables.figures import figures_csv
 
     reports.mkdir(parents=True, exist_ok=True)
     if figures is not None:
-        _write_atomic(reports / "figures.csv", figures_csv(figures))
-    _write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
+        write_atomic(reports / "figures.csv", figures_csv(figures))
+    write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["path", "reason"], lineterminator="\n")
     w.writeheader()
     w.writerows(rejected_docs)
-    _write_atomic(reports / "rejected-documents.csv", buf.getvalue())
-    _write_atomic(reports / "warnings.txt", "".join(f"{w}\n" for w in warnings))
-    _write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(reports / "rejected-documents.csv", buf.getvalue())
+    write_atomic(reports / "warnings.txt", "".join(f"{w}\n" for w in warnings))
+    write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
 def summarize(read: ReadResult, frames: dict[str, pd.DataFrame], rejected_rows: pd.DataFrame,
@@ -266,17 +270,23 @@ def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, 
     return summary
 
 
-def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None) -> dict:
-    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set.
+def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None, allow_shrink: bool = False
+            ) -> dict:
+    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set;
+    `allow_shrink` lets it remove more than MAX_SHRINK of the published documents (publish()).
 
     summary['timings'] holds the seconds of each stage (see Timings)."""
     from tradenews.publish.package import package_lock, publish
     from tradenews.tables.figures import figure_counts, figure_rows
 
     timings, t0 = Timings(), time.perf_counter()
+    check_folders(Folders(Path(raw_dir).resolve(), Path(out).resolve(), Path(reports).resolve(),
+                          Path(cache_dir).resolve() if cache_dir else None))
+    check_out_folder(Path(out).resolve())  # before the lock file is created beside it
     with package_lock(out):
         with timings.stage("read"):
             read = read_inputs(raw_dir)
+        check_documents(read, Path(raw_dir).resolve())
         cache = open_cache(cache_dir)
         extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache)
         extraction_timings(timings, [work])
@@ -284,7 +294,7 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
         frames, rejected_rows = build_and_validate_timed(extractions, timings)
         with timings.stage("publish"):
             result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected},
-                             figures=figure_counts(figures))
+                             allow_shrink=allow_shrink, figures=figure_counts(figures))
         summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
         summary["figures"] = figure_counts(figures)
         run_details(summary, stats, result, cache_dir)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from tradenews.errors import Refused
+from tradenews.fileio import NotARegularFile, read_regular
 from tradenews.model import SourceFile
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -187,29 +189,42 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def read_sidecar(path: Path) -> tuple[dict, list[str]]:
-    """Parse NAME.meta.json; problems become warnings (the text is still worth reading)."""
-    warnings: list[str] = []
-    if not path.exists():
-        return {}, warnings
+    """Parse NAME.meta.json; problems become warnings naming the sidecar (the text is still worth reading).
+
+    Only a regular file is read (a FIFO would stall the run, a link to /dev/zero fill its memory), and at
+    most MAX_SIDECAR_BYTES + 1 bytes of it, whatever size the file system reports."""
+    name = display_name(path.name)
     try:
-        if path.stat().st_size > MAX_SIDECAR_BYTES:
-            return {}, [f"{path.name}: sidecar is larger than {MAX_SIDECAR_BYTES // 1024} kB; metadata ignored"]
-        meta = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = read_regular(path, MAX_SIDECAR_BYTES)
+    except FileNotFoundError:
+        return {}, []
+    except NotARegularFile as exc:
+        return {}, [f"{name}: sidecar is {exc.strerror}; metadata ignored"]
     except OSError as exc:
-        return {}, [f"{path.name}: cannot read the sidecar ({exc.strerror or exc}); metadata ignored"]
+        return {}, [f"{name}: cannot read the sidecar ({exc.strerror or exc}); metadata ignored"]
+    if len(data) > MAX_SIDECAR_BYTES:
+        return {}, [f"{name}: sidecar is larger than {MAX_SIDECAR_BYTES // 1024} kB; metadata ignored"]
+    try:
+        meta = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return {}, [f"{path.name}: sidecar is not UTF-8 text; metadata ignored"]
+        return {}, [f"{name}: sidecar is not UTF-8 text; metadata ignored"]
     except (ValueError, RecursionError) as exc:  # json.JSONDecodeError is a ValueError
-        return {}, [f"{path.name}: sidecar is not valid JSON ({exc}); metadata ignored"]
+        return {}, [f"{name}: sidecar is not valid JSON ({exc}); metadata ignored"]
     if not isinstance(meta, dict):
-        return {}, [f"{path.name}: sidecar is not a JSON object; metadata ignored"]
+        return {}, [f"{name}: sidecar is not a JSON object; metadata ignored"]
+    warnings: list[str] = []
     unknown = sorted(set(meta) - set(SIDECAR_KEYS))
     if unknown:
-        warnings.append(f"{path.name}: unknown sidecar keys ignored: {', '.join(unknown)}")
+        warnings.append(f"{name}: unknown sidecar keys ignored: {', '.join(_escaped(k) for k in unknown)}")
     clean = {k: meta.get(k) for k in SIDECAR_KEYS}
+    for key in ("url", "publisher", "title", "published_date"):
+        if isinstance(clean[key], str) and not _is_text(clean[key]):
+            # JSON allows "\ud800", a half of a UTF-16 pair that is no character: no file could hold it
+            warnings.append(f"{name}: {key} holds an escape that is no character ({_escaped(clean[key])}); ignored")
+            clean[key] = None
     for key in ("url", "publisher", "title"):
         if clean[key] is not None and not isinstance(clean[key], str):
-            warnings.append(f"{path.name}: {key} is not a string; ignored")
+            warnings.append(f"{name}: {key} is not a string; ignored")
             clean[key] = None
     raw_date = clean["published_date"]
     if raw_date is not None:
@@ -218,19 +233,39 @@ def read_sidecar(path: Path) -> tuple[dict, list[str]]:
                 raise ValueError
             clean["published_date"] = dt.date.fromisoformat(raw_date[:10])
         except ValueError:
-            warnings.append(f"{path.name}: published_date {raw_date!r} is not a YYYY-MM-DD date; ignored")
+            warnings.append(f"{name}: published_date {raw_date!r} is not a YYYY-MM-DD date; ignored")
             clean["published_date"] = None
         else:
             if clean["published_date"] > dt.date.today() + dt.timedelta(days=1):
-                warnings.append(f"{path.name}: published_date {raw_date!r} is in the future; ignored")
+                warnings.append(f"{name}: published_date {raw_date!r} is in the future; ignored")
                 clean["published_date"] = None
     return clean, warnings
 
 
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def _escaped(value: str) -> str:
+    """The value with what is no character written as an escape, for a report."""
+    return value.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def display_name(name: str) -> str:
+    """A file name for reports: bytes of a name that is not UTF-8 are written as \\xNN."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
 def read_source(raw_dir: Path, path: Path) -> SourceFile:
     """Read one text file under raw_dir. Raises RejectedInput with the reason."""
-    with path.open("rb") as fh:
-        data = fh.read(MAX_FILE_BYTES + 1)
+    try:
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotARegularFile as exc:  # replaced by a FIFO or a device after the folder was listed
+        raise RejectedInput(exc.strerror) from None
     if len(data) > MAX_FILE_BYTES:
         size = max(path.stat().st_size, len(data))
         raise RejectedInput(f"file is {size / 1e6:.1f} MB, above the {MAX_FILE_BYTES // 2**20} MB limit for one "
@@ -240,9 +275,9 @@ def read_source(raw_dir: Path, path: Path) -> SourceFile:
         raise RejectedInput("no Chinese text in the file")
     meta, warnings = read_sidecar(sidecar_path(path))
     if "invalid bytes" in encoding:
-        warnings.append(f"{path.name}: undecodable bytes replaced with U+FFFD ({encoding})")
+        warnings.append(f"{display_name(path.name)}: undecodable bytes replaced with U+FFFD ({encoding})")
     if encoding.startswith("mixed"):
-        warnings.append(f"{path.name}: lines in several encodings, decoded line by line ({encoding})")
+        warnings.append(f"{display_name(path.name)}: lines in several encodings, decoded line by line ({encoding})")
     rel = relative_name(raw_dir, path)
     if rel != path.relative_to(raw_dir).as_posix():
         warnings.append(f"{rel}: file name is not valid UTF-8; recorded with its bytes escaped")
@@ -251,8 +286,7 @@ def read_source(raw_dir: Path, path: Path) -> SourceFile:
 
 def relative_name(raw_dir: Path, path: Path) -> str:
     """Path relative to raw_dir, '/'-separated; bytes of a name that is not UTF-8 are written as \\xNN."""
-    rel = path.relative_to(raw_dir).as_posix()
-    return os.fsencode(rel).decode("utf-8", errors="backslashreplace")
+    return display_name(path.relative_to(raw_dir).as_posix())
 
 
 def sidecar_path(text_path: Path) -> Path:
@@ -261,9 +295,31 @@ def sidecar_path(text_path: Path) -> Path:
 
 
 def list_inputs(raw_dir: Path) -> tuple[list[Path], list[Path]]:
-    """Text files to read, and sidecars that have no text beside them (orphans)."""
-    texts = sorted(p for p in raw_dir.rglob("*") if p.is_file() and not p.name.endswith(SIDECAR_SUFFIX)
-                   and not p.name.startswith("."))
+    """Text files to read, and sidecars that have no text beside them (orphans): regular files (or links to
+    them), not in symlinked folders; hidden files are not inputs. A sub-folder that cannot be listed stops
+    the run (Refused): taken for empty, its files would be published as deleted."""
+    texts: list[Path] = []
+    sidecars: list[Path] = []
+    pending = [Path(raw_dir)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except PermissionError as exc:
+            raise Refused(f"cannot read the folder {folder} ({exc.strerror or exc}) under --raw {raw_dir}; nothing was "
+                          "published (its files would have been taken for deleted): fix its permissions, or move "
+                          "it out of the folder") from None
+        # any other OSError (EIO, ESTALE...) propagates: the caller retries, and a run that still fails
+        # leaves the package as it was
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.is_file():
+                if entry.name.endswith(SIDECAR_SUFFIX):
+                    sidecars.append(Path(entry.path))
+                elif not entry.name.startswith("."):
+                    texts.append(Path(entry.path))
+    texts.sort()
     expected = {sidecar_path(t) for t in texts}
-    orphans = sorted(p for p in raw_dir.rglob("*" + SIDECAR_SUFFIX) if p not in expected)
-    return texts, orphans
+    return texts, sorted(p for p in sidecars if p not in expected)

@@ -8,10 +8,10 @@ import pandas as pd
 
 from schemas.fields import TABLES
 from schemas.tableschema import table_schema
+from tradenews.folders import GENERATOR, PACKAGE_NAME
 from tradenews.publish.files import PARQUET_MEDIATYPE
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-PACKAGE_NAME = "tradenews"
 LICENSES = [
     {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
      "title": "Creative Commons Attribution 4.0 (the extracted data)"},
@@ -66,7 +66,7 @@ def build_descriptor(out: Path, frames: dict[str, pd.DataFrame], version: str, c
         "created": created,
         "keywords": ["trade", "China", "expo", "deals", "bilateral trade", "news extraction"],
         "licenses": LICENSES,
-        "contributors": [{"title": "tradenews pipeline", "roles": ["creator"]}],
+        "contributors": [{"title": GENERATOR, "roles": ["creator"]}],  # marks the folder as ours (folders.py)
         "sources": sources,
         "resources": resources,
     }

@@ -19,8 +19,13 @@ def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = N
     from frictionless import Package, Report, system
 
     errors: list[str] = []
+    try:
+        descriptor = json.loads(Path(desc_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"frictionless: cannot read {desc_path} ({exc})"]
     with system.use_context(trusted=True):
-        package = Package(str(desc_path))
+        # the descriptor itself, not its path: frictionless expands a path with `*`, `?` or `[` as a glob
+        package = Package(descriptor, basepath=str(Path(desc_path).parent))
         if names is not None:  # (a resource missing from the descriptor is reported by check.py)
             found = [package.get_resource(name) for name in names if package.has_resource(name)]
             report = Report.from_validation_reports(time=0, reports=[r.validate(limit_rows=limit_rows) for r in found])

@@ -1,9 +1,19 @@
-"""Write the package into a temporary folder, validate it, then swap it in atomically.
+"""Write the package into a temporary folder beside the package folder, validate it, then move its files in.
 
-A failed or killed run leaves the previous package as it was; a run whose tables are unchanged
-keeps the published files byte-identical (same version, same created timestamp, same CHANGELOG).
-A run whose tables changed bumps the semantic version (schema change major, rows added or removed
-minor, corrections of existing rows patch) and adds a CHANGELOG.md entry (tradenews/publish/changelog.py).
+A failed or killed run leaves the previous package as it was, or a publication the next run completes;
+a run whose tables are unchanged keeps the published files byte-identical (same version, same created
+timestamp, same CHANGELOG). A run whose tables changed bumps the semantic version (schema change
+major, rows added or removed minor, corrections of existing rows patch) and adds a CHANGELOG.md entry
+(tradenews/publish/changelog.py).
+
+Publishing replaces the package's own files, never the folder: files the user keeps in it (a .git
+folder that versions the dataset, a LICENSE, notes) stay. The new package is built and checked in
+`.NAME.tmp-XXXXXXXX` beside the folder NAME; then a journal listing the files to move is written there,
+and the files are moved in one by one with os.replace (each file is whole at every moment), the data
+files first and `datapackage.json`, which holds every resource's bytes and sha256, last; files the
+previous descriptor owned and the new one does not are deleted after it. A run killed while moving
+leaves the journal, and the next run (`recover`) completes the publication before anything else.
+A reader that checks the descriptor's hashes never takes a half-moved package for a whole one.
 
 Only one run at a time publishes into a folder: `package_lock(out)` holds an exclusive, non-blocking
 flock on `.<out name>.lock` beside it; a second run gets `PackageLocked` naming the holder's pid.
@@ -11,14 +21,15 @@ flock on `.<out name>.lock` beside it; a second run gets `PackageLocked` naming 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
+import stat
 import sys
 import threading
 import time
@@ -29,18 +40,19 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.fields import TABLES
+from tradenews.errors import Refused, TradenewsError
+from tradenews.fileio import fsync_dir, write_atomic
+from tradenews.folders import DESCRIPTOR, JOURNAL, STAGING_ID, STAGING_INFIX, check_out_folder, staging_folders
 from tradenews.publish.card import render_card
 from tradenews.publish.changelog import CHANGELOG, PackageDiff, diff_packages, render_entry, updated_changelog
 from tradenews.publish.check import check_package
 from tradenews.publish.descriptor import build_descriptor
 from tradenews.publish.files import to_arrow, write_csv, write_parquet
 
-TMP_PREFIX = ".tmp-"
-OLD_PREFIX = ".old-"
 
 
-class PublishError(Exception):
-    pass
+class PublishError(TradenewsError):
+    """The new package could not be published; the previous one stays."""
 
 
 class PackageLocked(RuntimeError):
@@ -92,9 +104,18 @@ def package_lock(out: Path):
         else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                # never through a symlink: a link planted at the lock's name would make the run write the
+                # holder's details into whatever file it points to
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
             except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is a symbolic "
+                                       "link; remove it (a lock file is never followed)") from None
                 raise publish_os_error(exc, Path(out).resolve()) from exc
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is not a regular "
+                                   "file; remove it")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -125,47 +146,121 @@ def package_lock(out: Path):
                 os.close(entry[0])
 
 
-def _staging(out: Path, prefix: str) -> Path:
-    return out.parent / f".{out.name}{prefix}{uuid.uuid4().hex[:8]}"
+def _staging(out: Path) -> Path:
+    path = out.parent / f".{out.name}{STAGING_INFIX}{uuid.uuid4().hex[:8]}"
+    path.mkdir()  # exclusive: never an existing folder
+    return path
+
+
+# The files a package owns: its data files (resource paths of this form only: a descriptor can never make a
+# run replace or delete anything else), the card, the changelog and the descriptor.
+DATA_FILE = re.compile(r"data/[a-z][a-z0-9_]*\.(csv|parquet)")
+TOP_FILES = ("README.md", CHANGELOG, DESCRIPTOR)  # moved in this order, after the data: the descriptor last
+
+
+def owned_files(descriptor: dict | None) -> list[str]:
+    """The package's own files, relative to its folder, in the order they are moved in (descriptor last)."""
+    if not isinstance(descriptor, dict):
+        return []
+    resources = descriptor.get("resources")
+    paths = {r.get("path") for r in resources if isinstance(r, dict)} if isinstance(resources, list) else set()
+    return sorted(p for p in paths if isinstance(p, str) and DATA_FILE.fullmatch(p)) + list(TOP_FILES)
 
 
 def recover(out: Path) -> None:
-    """Finish or undo a swap that a killed run left half done; drop abandoned staging folders."""
-    olds = sorted(out.parent.glob(f".{out.name}{OLD_PREFIX}*"))
-    if not out.exists() and olds:
-        os.rename(olds[-1], out)
-        olds = olds[:-1]
-    for leftover in [*olds, *out.parent.glob(f".{out.name}{TMP_PREFIX}*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+    """Complete a publication a killed run had started to move in; drop staging folders it abandoned
+    earlier (still being built: the package in place is the previous one)."""
+    journaled = []
+    for staged in staging_folders(out):
+        journal = _read_journal(staged)
+        if journal is None:
+            shutil.rmtree(staged, ignore_errors=True)  # ours: a random name made by _staging, only our files
+        else:
+            journaled.append((journal.get("written", 0), staged))
+    for _, staged in sorted(journaled):
+        _finish(staged, out)
+    _recover_legacy(out)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two directories (Linux renameat2 RENAME_EXCHANGE)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    res = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return res == 0
-
-
-def swap_in(staged: Path, out: Path) -> None:
-    if not out.exists():
-        os.rename(staged, out)
+def _recover_legacy(out: Path) -> None:
+    """Earlier versions swapped whole folders: a kill between two renames left the package folder in
+    `.NAME.old-*`; put it back. Nothing else of theirs is deleted (it may hold the user's files)."""
+    if os.path.lexists(out):
         return
-    if _exchange(staged, out):
-        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous package (recover() drops leftovers)
-        return
-    old = _staging(out, OLD_PREFIX)
-    os.rename(out, old)
+    prefix = f".{out.name}.old-"
     try:
-        os.rename(staged, out)  # a kill between the two renames is undone by recover()
-    except BaseException:
-        os.rename(old, out)  # an error is undone here: the previous package stays published
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        olds = sorted(n for n in os.listdir(out.parent) if n.startswith(prefix) and STAGING_ID.fullmatch(n[len(prefix):]))
+    except OSError:
+        return
+    if olds:
+        os.rename(out.parent / olds[-1], out)
+
+
+def _read_journal(staged: Path) -> dict | None:
+    try:
+        journal = json.loads((staged / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = (isinstance(journal, dict) and isinstance(journal.get("move"), list) and journal["move"]
+          and journal["move"][-1] == DESCRIPTOR and isinstance(journal.get("obsolete"), list)
+          and all(isinstance(p, str) and (p in TOP_FILES or DATA_FILE.fullmatch(p))
+                  for p in journal["move"] + journal["obsolete"]))
+    return journal if ok else None
+
+
+def _check_destinations(staged: Path, out: Path, move: list[str]) -> None:
+    """Fail before anything moves when a file of the package could not replace what is in its place."""
+    if os.path.lexists(out / "data") and (os.path.islink(out / "data") or not (out / "data").is_dir()):
+        raise PublishError(f"cannot publish {out}: {out / 'data'} is not a folder (a file or a symbolic link); the "
+                           "package's tables go there: move it away. The previous package is unchanged")
+    for rel in move:
+        if (out / rel).is_dir() and not (out / rel).is_symlink():
+            raise PublishError(f"cannot publish {out}: {out / rel} is a folder, and the package's file of that name "
+                               "cannot replace it; move it away. The previous package is unchanged")
+    here = out if out.exists() else out.parent
+    if os.stat(staged).st_dev != os.stat(here).st_dev:
+        raise PublishError(f"cannot publish {out}: it is on another file system than the folder beside it, where "
+                           "the package is built ({staged.parent}; a mount point?); publish into a folder inside it")
+
+
+def _move(staged: Path, out: Path, rel: str) -> None:
+    os.replace(staged / rel, out / rel)
+
+
+def _finish(staged: Path, out: Path) -> None:
+    """Move the staged package's files into `out` one by one (each replace is atomic), the descriptor last,
+    then delete the files the previous package owned and the new one does not. Idempotent: a run killed
+    here is completed by the next one (recover), from what is left in the staging folder."""
+    journal = _read_journal(staged)
+    _check_destinations(staged, out, journal["move"])
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    for rel in journal["move"]:
+        if os.path.lexists(staged / rel):
+            _move(staged, out, rel)
+    for rel in journal["obsolete"]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(out / rel)
+    fsync_dir(out / "data")
+    fsync_dir(out)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def swap_in(staged: Path, out: Path, previous: dict | None) -> None:
+    """Publish the checked package in `staged` into `out`. Files in `out` that the package does not own
+    (a .git folder, a LICENSE, notes) are never moved or deleted."""
+    move = owned_files(json.loads((staged / DESCRIPTOR).read_text(encoding="utf-8")))
+    obsolete = [rel for rel in owned_files(previous) if rel not in move]
+    _check_destinations(staged, out, move)
+    write_atomic(staged / JOURNAL, json.dumps({"move": move, "obsolete": obsolete, "written": time.time_ns()}))
+    try:
+        _finish(staged, out)
+    except OSError as exc:
+        if os.path.lexists(out / DESCRIPTOR) and not os.path.lexists(staged / DESCRIPTOR):
+            raise  # the new package is in place (only the clean-up failed)
+        raise PublishError(f"cannot finish publishing {out}: {OS_REASONS.get(exc.errno) or exc.strerror or exc}"
+                           f"{f' (at {exc.filename})' if exc.filename else ''}; the new files are moved in one by "
+                           f"one and the previous descriptor stays until the last; the next run completes the "
+                           f"publication from {staged}") from exc
 
 
 def _previous(out: Path) -> dict | None:
@@ -215,15 +310,23 @@ def next_version(previous: dict | None, descriptor: dict, diff: PackageDiff | No
             "patch": f"{major}.{minor}.{patch + 1}"}[kind], True
 
 
+# A run may remove at most this share of the published documents unless told so (allow_shrink): more is
+# the mark of an incomplete raw folder (a share half mounted, files moved away), not of news withdrawn.
+MAX_SHRINK = 0.5
+
+
 def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = True, *,
-            rejected: dict[str, str] | None = None, figures: dict | None = None) -> PublishResult:
+            rejected: dict[str, str] | None = None, allow_shrink: bool = False,
+            figures: dict | None = None) -> PublishResult:
     """Publish `frames` into `out` (under its lock). `rejected` ({path: reason}) lets the changelog say
-    why a document disappeared; `figures` (tradenews.tables.figures.figure_counts) goes into the card."""
+    why a document disappeared; `figures` (tradenews.tables.figures.figure_counts) goes into the card.
+    Refused when the new package would hold more than MAX_SHRINK fewer of the published documents, unless
+    `allow_shrink`."""
     out = Path(out).resolve()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with package_lock(out):
-            return _publish_locked(frames, out, validate_data, rejected, figures)
+            return _publish_locked(frames, out, validate_data, rejected, allow_shrink, figures)
     except OSError as exc:
         clear = publish_os_error(exc, out)
         if clear is exc:
@@ -250,14 +353,25 @@ def publish_os_error(exc: OSError, out: Path) -> OSError:
     return err
 
 
+def _check_shrink(diff: PackageDiff, out: Path) -> None:
+    docs = diff.tables["documents"]
+    published = docs.rows - docs.added + docs.removed
+    if published and docs.removed > MAX_SHRINK * published:
+        raise Refused(f"this run would remove {docs.removed} of the {published} documents published in {out} "
+                      f"({docs.removed / published:.0%}; a run may remove at most {MAX_SHRINK:.0%}): is the raw "
+                      "folder complete (a share not mounted, files moved away)? Nothing was published; if the "
+                      "removal is intended, run again with --allow-shrink (flow parameter allow_shrink)")
+
+
 def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, str] | None,
-                    figures: dict | None = None) -> PublishResult:
+                    allow_shrink: bool = False, figures: dict | None = None) -> PublishResult:
     recover(out)
-    staged = _staging(out, TMP_PREFIX)
+    check_out_folder(out)  # under the lock: what a run publishes over is a package (or nothing)
+    staged = _staging(out)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     try:
-        (staged / "data").mkdir(parents=True)
+        (staged / "data").mkdir()
         written = {}
         for spec in TABLES:
             t = written[spec.name] = to_arrow(frames[spec.name], spec)
@@ -272,6 +386,8 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
             return PublishResult(out, version, False, version, timings=timings)
         t0 = time.perf_counter()
         diff = diff_packages(out if previous is not None else None, staged, rejected)
+        if not allow_shrink:
+            _check_shrink(diff, out)
         kind = change_kind(previous, draft, diff)
         version, _ = next_version(previous, draft, diff)
         previous_version = previous.get("version") if previous else None
@@ -294,11 +410,12 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
             raise PublishError("the new package is not valid; the previous one stays:\n  " + "\n  ".join(errors))
         t0 = time.perf_counter()
         _fsync_tree(staged)
-        swap_in(staged, out)
+        swap_in(staged, out, previous)
         timings["swap"] = time.perf_counter() - t0
         return PublishResult(out, version, True, previous_version, kind, diff, timings)
     except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
+        if _read_journal(staged) is None:  # not yet moving in: the previous package is untouched
+            shutil.rmtree(staged, ignore_errors=True)
         raise
 
 
