@@ -379,3 +379,41 @@ def test_figure_counts_reach_the_report_and_the_card(tmp_path):
     card = render_card(frames, {"title": "t", "description": "d", "version": "1.0.0", "licenses": [{"name": "x"}],
                                 "sources": []}, counts)
     assert "| unexplained (no rule read it) | 1 | 50.0% |" in card
+
+
+def test_descriptions_counts_and_fragments_are_not_event_names():
+    text = ("这充分显示了各国对博览会的重视。所以我们可以让博览会发挥作用。本届博览会期间举办了8项会议论坛、6项展览,"
+            "下设3个分论坛。该展会是国内规模最大的博览会,也是一个综合性博览会。为期5天的展会吸引了众多客商。")
+    assert events(text, published="2022-09-01") == []
+
+
+def test_a_short_form_introduced_in_brackets_and_a_back_reference_are_the_same_event():
+    text = ("第三届中国-中东欧国家投资贸易博览会(简称「中东欧博览会」)6月8日在宁波开幕。"
+            "中东欧博览会期间,双方企业洽谈踊跃。此次博览会吸引了众多客商。")
+    ((name, etype, edition, start, end, city),) = events(text, published="2017-06-10")
+    assert (name, edition, start, city) == ("第三届中国-中东欧国家投资贸易博览会", 3, D(2017, 6, 8), "宁波")
+
+
+def test_dateline_days_today_and_one_day_meetings():
+    assert events("新华网5月20日电 今天,第三届中蒙经贸合作论坛在呼和浩特举行。", published="2023-05-20") == [
+        ("第三届中蒙经贸合作论坛", "forum", 3, D(2023, 5, 20), D(2023, 5, 20), "呼和浩特")]
+    # a day without its month, a closing day and a duration
+    assert events("新华社南宁9月15日电 为期4天的第13届中国-东盟博览会14日在南宁闭幕。", published="2016-09-15") == [
+        ("第13届中国-东盟博览会", "expo", 13, D(2016, 9, 11), D(2016, 9, 14), "南宁")]
+    # '举行的NAME' only names the event: no end day
+    got = events("11月5日举行的某市招商引资专场推介会吸引了40家企业参加。", published="2023-11-10")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("某市招商引资专场推介会", D(2023, 11, 5), None)]
+
+
+def test_local_time_and_a_clause_that_only_says_where():
+    text = "当地时间5月9日,在美国芝加哥,由某省商务厅主办的“某省—芝加哥经贸对接会”成功举办。"
+    assert events(text, published="2016-05-13") == [
+        ("某省—芝加哥经贸对接会", "matchmaking", None, D(2016, 5, 9), D(2016, 5, 9), "芝加哥")]
+
+
+def test_reference_year_from_the_edition_reported_not_the_next_one():
+    from tradenews.ingest.document import infer_reference_date
+
+    text = "历时4天的第十七届投洽会昨日在厦门落下帷幕。另据了解,第十八届投洽会将于明年9月8日在厦门举行。"
+    ref, method = infer_reference_date(text, [], None)
+    assert ref.year == 2013 and method == "inferred_from_text"

@@ -19,6 +19,15 @@ def doc_id_of(sha256: str) -> str:
     return sha256[:16]
 
 
+FUTURE = re.compile(r"将于|将在|明年|下一届|下届|计划于|拟于|定于")
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    start = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [i for i in (text.find("。", pos), text.find("\n", pos)) if i != -1]
+    return text[start:min(ends) if ends else len(text)]
+
+
 def infer_reference_date(text: str, blocks, published: dt.date | None) -> tuple[dt.date, str]:
     """Published date from metadata; else the year the text is about, dated by its latest day.
 
@@ -28,10 +37,12 @@ def infer_reference_date(text: str, blocks, published: dt.date | None) -> tuple[
     if published:
         return published, "metadata"
     year = None
-    editions = [s.series.edition_year(s.edition) for s in find_series(text) if s.edition]
+    # the latest edition the text names, but for editions still to come ('第十八届…将于明年举行')
+    editions = [s.series.edition_year(s.edition) for s in find_series(text)
+                if s.edition and not FUTURE.search(_sentence_around(text, s.start))]
     editions = [y for y in editions if y]
     if editions:
-        year = Counter(editions).most_common(1)[0][0]
+        year = max(editions)
     header = None
     for b in blocks[:8]:
         if b.kind == "heading" and len(text[b.start:b.end]) > 30:

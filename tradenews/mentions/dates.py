@@ -11,7 +11,7 @@ from tradenews.model import DateMention, Period
 CN_NUM = "一二两三四五六七八九十"
 RANGE = r"(?:至|到|-|—|–|~|～)"
 DATE_RE = re.compile(
-    rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]"
+    rf"(?:(?P<y>\d{{4}})年|(?P<rel>今年|明年|去年))?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]"
     rf"(?:(?:上午|下午|晚|晚间|早)?{RANGE}(?:(?P<m2>\d{{1,2}})月)?(?P<d2>\d{{1,2}})[日号])?"
 )
 ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
@@ -61,7 +61,7 @@ def find_dates(text: str, year: int, offset: int = 0) -> list[DateMention]:
     """Calendar dates; a date without a year takes `year` (the caller's reference year)."""
     out = []
     for m in DATE_RE.finditer(text) if "月" in text else ():
-        y = int(m.group("y")) if m.group("y") else year
+        y = int(m.group("y")) if m.group("y") else year + RELATIVE_YEARS.get(m.group("rel") or "", 0)
         first = _safe_date(y, int(m.group("m")), int(m.group("d")))
         if first is None:
             continue

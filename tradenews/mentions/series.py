@@ -9,7 +9,7 @@ from tradenews.mentions.gazetteer import Gazetteer
 from tradenews.mentions.numbers import parse_number
 from tradenews.reference import SeriesRef, event_series
 
-EDITION_RE = re.compile(r"第(?P<n>\d+|[一二三四五六七八九十百]+)(?:届|次|期)")
+EDITION_RE = re.compile(r"第(?P<n>\d+|[一二三四五六七八九十百]+)(?:届|次|期)|(?P<first>首)届")
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class SeriesMention:
     edition: int | None
 
 
-EDITION_BEFORE = re.compile(r"第(?P<n>\d+|[一二三四五六七八九十百]+)届[“\"]?$")
+EDITION_BEFORE = re.compile(r"(?:第(?P<n>\d+|[一二三四五六七八九十百]+)|(?P<first>首))届[“\"]?$")
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +54,7 @@ def _find_series(text: str, offset: int = 0) -> list[SeriesMention]:
         if m:
             start = m.start()
             try:
-                edition = int(parse_number(m.group("n"))) or None
+                edition = 1 if m.group("first") else int(parse_number(m.group("n"))) or None
             except (ValueError, KeyError, IndexError):
                 edition = None
         out.append(SeriesMention(offset + start, offset + end, ref, edition))
@@ -65,6 +65,8 @@ def parse_edition(name: str) -> int | None:
     m = EDITION_RE.search(name)
     if not m:
         return None
+    if m.group("first"):
+        return 1
     try:
         edition = int(parse_number(m.group("n")))
     except (ValueError, KeyError, IndexError):

@@ -31,7 +31,7 @@ from tradenews.mentions.places import find_places
 from tradenews.mentions.series import find_series, parse_edition
 from tradenews.model import Document, Event, Place
 from tradenews.records.context import Sentence
-from tradenews.reference import event_heads
+from tradenews.reference import city_names, event_heads
 from tradenews.reference.lexicon import alternation, words
 
 NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()“”\"「」·\-—–]")
@@ -51,6 +51,7 @@ VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览
 ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
 TIME_WORDS = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日|\d{1,2}[:：]\d{2}|\s)*")
 TODAY = re.compile(r"今天|今日|昨天|昨日")
+SOME_DAYS_AGO = re.compile(r"日前|近日|前不久|此前|早前|近期|上周|本周|前些天")  # no day to publish
 DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯|报道)")
 DATELINE_CITY = re.compile(r"(?:社|网|报|台|电视台)?(?P<where>[\u4e00-\u9fff]{2,6}?)(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
 COORDINATION = re.compile(r"^[”\"」]?(?:和|与|及|、)[“\"「]?$")
@@ -164,16 +165,26 @@ class ArticleTime:
     year: int
     dateline: dt.date | None = None
     dateline_city: Place | None = None
+    dateline_sentence: int = -1  # start of the sentence that opens with the dateline
     last: dt.date | None = None
 
     def day(self, d: int) -> dt.date | None:
-        base = self.last or self.dateline
+        """A day of the month of the last date given, else of the dateline; a day after the dateline is
+        in the month before it ('28日开幕' in a report of June 2)."""
+        base = self.last if self.last and not (self.dateline and self.last > self.dateline) else self.dateline
         if base is None:
             return None
         try:
-            return dt.date(base.year, base.month, d)
+            day = dt.date(base.year, base.month, d)
         except ValueError:
             return None
+        if base is self.dateline and day > base + dt.timedelta(days=1):
+            prev = base.replace(day=1) - dt.timedelta(days=1)
+            try:
+                day = dt.date(prev.year, prev.month, d)
+            except ValueError:
+                return None
+        return day
 
 
 @dataclass
@@ -186,6 +197,7 @@ def _time_clause(sent: Sentence, pos: int) -> bool:
     """'11月7日晚,' — a clause that is only a date (and a time of day) sets the time of the sentence."""
     clause = sent.clauses[sent.clause_of(pos)]
     text = sent.doc.text[clause.start:clause.end]
+    text = re.sub(r"^.{0,20}?\d{1,2}月\d{1,2}日(?:电|消息|讯)\s*|^[\u4e00-\u9fff]{0,4}(?:当地时间|北京时间)", "", text)
     return bool(re.fullmatch(rf"{TIME_WORDS.pattern}(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号](?:{TIME_WORDS.pattern})"
                              rf"(?:(?:至|到|-|—)(?:\d{{1,2}}月)?\d{{1,2}}[日号])?{TIME_WORDS.pattern}", text))
 
@@ -213,22 +225,26 @@ def event_when(sent: Sentence, cand: Candidate, at: ArticleTime, event_type: str
     after = [m for m in mentions if m[0] >= name_end and sent.clause_of(m[0]) in (clause, clause + 1)
              and pats["lead"].search(text, m[1], min(sent.end, m[1] + 16))]
     tail = text[name_end:sent.end]
-    predicate = pats["lead"].search(tail[:40])  # 'NAME…举行': said of the event itself
+    # 'NAME…举行', '今天举行NAME': said of the event itself (not '举行的NAME', which only names it)
+    predicate = pats["lead"].search(tail[:40]) or re.search(rf"(?:{pats['lead'].pattern})了?$",
+                                                             text[max(sent.start, name_start - 8):name_start])
     verb = predicate or pats["lead"].search(text[sent.start:name_start][-12:])
     when = When()
     chosen = after[0] if after and (not before or before[-1][3] is None and pats["closing"].match(
         text, after[0][1], after[0][1] + 8)) else (before[-1] if before else None)
-    if chosen is None and (t := TODAY.search(text, sent.start, name_start) or TODAY.match(tail.lstrip()[:2])) \
+    if chosen is None and (t := TODAY.search(text, sent.start, name_start) or TODAY.match(tail.lstrip(" ,，")[:2])) \
             and at.dateline and verb:
-        word = t.group(0) if hasattr(t, "group") else ""
-        day = at.dateline - dt.timedelta(days=1 if word.startswith("昨") else 0)
+        day = at.dateline - dt.timedelta(days=1 if t.group(0).startswith("昨") else 0)
         chosen = (0, 0, day, None)
+    elif chosen is None and at.dateline_sentence == sent.start and predicate and at.dateline \
+            and not SOME_DAYS_AGO.search(sent.text):
+        chosen = (0, 0, at.dateline, None)  # '哈通社阿拉木图5月15日电,第二届论坛在阿拉木图举行': that day
     elif chosen is None and at.last and (m := RELATIVE_DAY_RE.search(text, sent.start, name_start)):
         chosen = (0, 0, at.last + dt.timedelta(days=RELATIVE_DAYS[m.group(0)]), None)
     if chosen is None:
         return when
     _, _, first, last = chosen
-    verb_text = verb.group(0) if verb else ""
+    verb_text = verb.group(0).rstrip("了") if verb else ""
     if last:
         when.start, when.end = first, last
     elif pats["closing"].fullmatch(verb_text) or (not verb_text and pats["closing"].search(tail[:20])):
@@ -258,7 +274,8 @@ def event_when(sent: Sentence, cand: Candidate, at: ArticleTime, event_type: str
 def _city_in(phrase: str) -> tuple[str | None, str | None]:
     """The city a place phrase names: '宁夏银川市阅海会议中心' -> 银川; '北京人民大会堂' -> 北京."""
     for p in find_places(phrase):
-        if p.kind in ("city", "port") or p.code in MUNICIPALITIES or (p.kind == "region" and p.name.endswith("市")):
+        if p.kind in ("city", "port") or p.code in MUNICIPALITIES or p.name in city_names() \
+                or (p.kind == "region" and p.name.endswith("市")):
             return p.name, p.country_code
     m = CITY_WORD.match(phrase)
     if m and not find_places(m.group("city")):
@@ -277,6 +294,17 @@ def event_city(sent: Sentence, cand: Candidate) -> tuple[str | None, str | None]
         city = _city_in(m.group("where"))
         if city[0]:
             return city
+    # '在美国俄克拉荷马城,…对接会成功举办': a clause that only says where
+    for c in sent.clauses[:sent.clause_of(name_start)]:
+        m = re.fullmatch(r"\s*在(?P<where>[^,，]{2,20})\s*", text[c.start:c.end])
+        if m and (city := _city_in(m.group("where")))[0]:
+            return city
+    # '鸡西市第二届中俄文化交流周', '米兰世博会': a name that opens with a city
+    lead = re.sub(r"^(?:(?:19|20)\d{2}年?)", "", cand.name)
+    places = find_places(lead)
+    if places and places[0].start == 0 and (places[0].kind == "city" or places[0].code in MUNICIPALITIES
+                                            or places[0].name in city_names()):
+        return places[0].name, places[0].country_code
     m = re.match(rf"(?P<where>[\u4e00-\u9fff]{{2,5}}?)(?:{alternation('event_held', 'event_opening')})", text[name_end:sent.end])
     if m:
         for p in find_places(m.group("where")):
@@ -296,11 +324,14 @@ def event_city(sent: Sentence, cand: Candidate) -> tuple[str | None, str | None]
 
 # --- the article -----------------------------------------------------------------------------------------
 
-def _article_time(doc: Document) -> ArticleTime:
-    """The dateline ('新华社沈阳2月5日电', '台湾网4月25日消息'): the day of 今天, and a city."""
+def _article_time(doc: Document, sents: list[Sentence]) -> ArticleTime:
+    """The dateline ('新华社沈阳2月5日电', '台湾网4月25日消息'): the day of 今天, and a city. With no dateline,
+    a published date stands for it (the report's 今天/昨日 are counted from it)."""
     at = ArticleTime(doc.reference_date.year)
-    for b in doc.blocks[:6]:
-        head = doc.text[b.start:b.end][:60]
+    if doc.reference_date_method == "metadata":
+        at.dateline = doc.reference_date
+    for sent in sents[:8]:
+        head = sent.text[:60]
         m = DATELINE.search(head)
         if not m:
             continue
@@ -310,6 +341,7 @@ def _article_time(doc: Document) -> ArticleTime:
             break
         if at.dateline > doc.reference_date + dt.timedelta(days=2):
             at.dateline = at.dateline.replace(year=at.dateline.year - 1)
+        at.dateline_sentence = sent.start
         places = [p for p in find_places(head[:m.start()]) if p.kind in ("city", "region") or p.code in MUNICIPALITIES]
         if places and (places[-1].kind == "city" or places[-1].code in MUNICIPALITIES):
             at.dateline_city = places[-1]
@@ -320,7 +352,7 @@ def _article_time(doc: Document) -> ArticleTime:
 def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
     events: list[Event] = []
     aliases: dict[str, str] = {}  # 以下简称 short form -> the long form it stands for
-    at = _article_time(doc)
+    at = _article_time(doc, sents)
     bare: list = []  # series named without an edition: '进博会', '本届进博会'
     for sent in sents:
         text = sent.text

@@ -154,6 +154,16 @@ def places() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef]]:
 
 
 @lru_cache(maxsize=1)
+def city_names() -> frozenset[str]:
+    """Every name of a city, Chinese or foreign (莫斯科 is also a federal subject, 北京 a municipality)."""
+    names = set()
+    for file in ("cn_cities.tsv", "foreign_cities.tsv"):
+        for row in read_tsv(file):
+            names.update([row["name"], row["name"] + "市", *filter(None, row.get("aliases", "").split("|"))])
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
 def place_by_code() -> dict[str, PlaceRef]:
     full, abbr = places()
     out: dict[str, PlaceRef] = {}
