@@ -44,6 +44,7 @@ class Document:
     reference_date_method: str  # metadata | inferred_from_text
     blocks: list[Block] = field(default_factory=list)
     home_region: str | None = None  # province code that 我省/本省/全省 refer to
+    home_city: str | None = None  # city code that 我市/本市/全市 refer to
     source_paths: tuple[str, ...] = ()  # every path with these exact bytes
 
     @property

@@ -70,16 +70,32 @@ def infer_reference_date(text: str, blocks, published: dt.date | None) -> tuple[
 
 
 def infer_home_region(text: str, publisher: str | None, url: str | None) -> str | None:
-    """The province 我省/本省 refer to: the publisher's, else the province the text names most."""
+    """The province 我省/本省 refer to: the publisher's where the text names it (a national site's article
+    about another province is not its own), else the province the text names most."""
+    places = find_places(text)
+    counts = Counter(p.code if p.kind == "region" else "-".join(p.code.split("-")[:2])
+                     for p in places if p.kind in ("region", "city", "port") and p.code.startswith("CN-"))
     if publisher:
         for p in find_places(publisher):
-            if p.code.startswith("CN-") and p.kind == "region":
-                return p.code
-            if p.kind == "city" and p.code.startswith("CN-"):
-                return "-".join(p.code.split("-")[:2])
-    counts = Counter(p.code if p.kind == "region" else "-".join(p.code.split("-")[:2])
-                     for p in find_places(text) if p.kind in ("region", "city") and p.code.startswith("CN-"))
+            code = p.code if p.kind == "region" else "-".join(p.code.split("-")[:2])
+            if code.startswith("CN-") and p.kind in ("region", "city") and (counts.get(code) or not counts):
+                return code
     return counts.most_common(1)[0][0] if counts else None
+
+
+def infer_home_city(text: str, publisher: str | None, home_region: str | None) -> str | None:
+    """The city 我市/本市 refer to: the publisher's (鄂州日报), else the home province's city the text names
+    most, if it names one at least twice."""
+    if publisher:
+        for p in find_places(publisher):
+            if p.kind == "city" and p.code.startswith("CN-"):
+                return p.code
+    counts = Counter(p.code for p in find_places(text) if p.kind == "city" and home_region
+                     and p.code.startswith(home_region + "-"))
+    if counts:
+        code, n = counts.most_common(1)[0]
+        return code if n >= 2 else None
+    return None
 
 
 def build_document(src: SourceFile) -> Document:
@@ -100,5 +116,6 @@ def build_document(src: SourceFile) -> Document:
         original_offsets=offsets,  # an array: 8 bytes a character, not a Python int each
         encoding=src.encoding, script=script, title=title, publisher=publisher, url=meta.get("url"),
         published_date=published, reference_date=ref_date, reference_date_method=method, blocks=blocks,
-        home_region=infer_home_region(text, publisher, meta.get("url")), source_paths=(src.source_path,),
+        home_region=(home := infer_home_region(text, publisher, meta.get("url"))),
+        home_city=infer_home_city(text, publisher, home), source_paths=(src.source_path,),
     )

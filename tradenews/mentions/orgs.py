@@ -8,24 +8,10 @@ from tradenews.mentions.gazetteer import Gazetteer
 from tradenews.mentions.places import find_places
 from tradenews.model import Org, Place
 from tradenews.reference import companies
+from tradenews.reference.lexicon import alternation, mapping
 
-# Suffix -> kind; longest first so 人民政府 wins over 政府.
-SUFFIXES = {
-    "股份有限公司": "company", "有限责任公司": "company", "有限公司": "company", "集团公司": "company",
-    "公司": "company", "集团": "company", "银行": "company", "工厂": "company", "企业": "company",
-    "医院": "organization", "研究所": "organization", "研究院": "organization", "研究中心": "organization",
-    "商会": "organization", "协会": "organization", "联合会": "organization", "促进会": "organization",
-    "联盟": "organization", "基金会": "organization",
-    "大学": "university", "学院": "university", "高校": "university",
-    "交易分团": "delegation", "交易团": "delegation", "代表团": "delegation", "访问团": "delegation",
-    "考察团": "delegation", "采购团": "delegation", "分团": "delegation",
-    "人民政府": "government", "政府": "government", "商务厅": "government", "商务局": "government",
-    "商务部": "government", "海关总署": "government", "海关": "government", "管委会": "government",
-    "委员会": "government", "商务部门": "government", "经济发展部": "government", "发展部": "government",
-    "经济部": "government", "贸易部": "government", "工贸部": "government", "外交部": "government",
-    "财政部": "government", "农业部": "government", "能源部": "government", "交通部": "government",
-    "工业部": "government", "投资部": "government", "经济贸易部": "government",
-}
+# Suffix -> kind (lexicon `org_suffix`); longest first so 人民政府 wins over 政府.
+SUFFIXES = mapping("org_suffix")
 SUFFIX_RE = "|".join(sorted(SUFFIXES, key=len, reverse=True))
 SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIXES}, reverse=True)  # the longest suffix a name ends in decides
 NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9()·&\-]"
@@ -46,12 +32,12 @@ MAX_NAME = 28
 STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)) + r"|\d+[余多]?人")
 ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
 PART_OF_WORD = re.compile(r"[门长]")
-GENERIC_RE = re.compile(r"^(?:跨国|外资|外国|境外|国内|国外|省内|本地|当地|中外|各国|中资|民营|国有|龙头|重点|相关|有关|"
-                        r"行业龙头|世界500强|知名|大型|中小)+(?:企业|公司|集团|银行)$")
+# '外资企业', '世界知名公司', '参会企业': a kind of organization, not a name
+GENERIC_RE = re.compile(rf"^(?:{alternation('org_generic_modifier')})+(?:企业|公司|集团|银行|厂商|客商)$")
 LEADING_FILLER = re.compile(r"^(?:此次|这次|本次|本届|该|此|这)")
-BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|\d)")
-GENERIC = {"公司", "集团", "企业", "政府", "银行", "高校", "大学", "学院", "医院", "代表团", "交易团", "分团",
-           "跨国公司", "中小企业", "外资企业", "龙头企业", "国企", "民企", "商务部门"}
+# a demonstrative, a count or a verb never opens a name ('共300余家企业', '双方36家企业', '签47项…')
+BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|共|约|超|双方|签|\d)")
+GENERIC = frozenset(mapping("org_generic_name"))
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,8 @@ from tradenews.reference import place_by_code
 
 SIGN = re.compile(r"签署|签订|签约|签下|达成|缔结")
 AGREEMENT = re.compile(r"协议书?|意向书|合同|备忘录|合作意向|采购意向|意向|订单|框架协议|谅解备忘录")
-AMOUNT_LINK = re.compile(r"金额|货值|总额|总价值|价值|成交额|总投资|投资额|签约额|协议额")
+AMOUNT_LINK = re.compile(r"金额|货值|总额|总价值|价值|成交额|总投资|投资额|签约额|协议额|引资额|合同引资|合同外资|订单额|"
+                         r"合同额|贷款")
 TYPE_WORDS = [  # first match in the clause (then in the sentence) decides the deal type
     ("other", re.compile(r"贷款|授信|融资|信贷")),
     ("purchase", re.compile(r"采购|购买|购进|订购|进口|买|成交")),
@@ -26,6 +27,7 @@ TYPE_WORDS = [  # first match in the clause (then in the sentence) decides the d
 ]
 # statistics of investment (固定资产投资, 实际使用外资) and targets are not deals
 NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力争|预计|固定资产|实际使用|实际利用|利用外资|直接投资|"
+                      r"营业额|(?:外商投资|外资|民营|国有|私营)企业进出口|以上的?项目|"
                       r"非金融类|投资增长|投资同比")
 AGGREGATE = re.compile(r"累计|共|总|合计|总计|历届|前[一二三四五六七八九十\d]+届")
 INTENDED = re.compile(r"意向")
@@ -34,9 +36,13 @@ YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
 PAIR = re.compile(r"与|同|和")
 SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
 INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|建)(?P<what>[^,，。;；]{2,24})")
-MUTUAL = re.compile(r"双方|两地|两国|两省|两市")
+MUTUAL = re.compile(r"双方|两地|两国|两省|两市|两岸")
+HOME_CITY = re.compile(r"我市|本市|全市")
+THAT_PLACE = re.compile(r"该省|该市|该区")
+DATELINE_AT = re.compile(r"\d{1,2}月\d{1,2}日(?:电|消息|讯)")
+CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上届|去年|上年|往届)[^,，。]{0,6}(?:增加|增长|减少|下降|多|少)了?$")
 LOCATION_MARK = re.compile(r"[在于赴到对]$")  # where it happens / whom it targets, not who signs
-DEAL_WORD = re.compile(r"采购|投资|成交|购买|订单")
+DEAL_WORD = re.compile(r"采购|投资|成交|购买|订单|贷款|授信|融资|合同|引资")
 THIS_EDITION = re.compile(r"本届|此届|该届")
 PROMOTION = re.compile(r"招商|推介")
 PAIR_VERB = re.compile(r"签署|签订|签约|签下|达成|缔结|采购|投资|合作|交流|洽谈|会谈|对接|会见")
@@ -80,8 +86,9 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
             taken.append((o.start, o.end))
     for p in sent.places:
         if start <= p.start < end and not any(a <= p.start < b for a, b in taken):
-            if p.kind == "group" or LOCATION_MARK.search(sent.doc.text[max(0, p.start - 1):p.start]):
-                continue  # '在济南签署': a place where something happens is not a party
+            if p.kind == "group" or LOCATION_MARK.search(sent.doc.text[max(0, p.start - 1):p.start]) \
+                    or DATELINE_AT.match(sent.doc.text, p.end):
+                continue  # '在济南签署', '新华社厦门9月8日电': where something happens or is reported from
             if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
                 out.append((p.start, Party(sent.doc.text[p.start:p.end + 1], p.country_code, "country")))
             else:
@@ -154,7 +161,9 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                         a = sentence_pair[0] or _subject_before(sent, clause.start)
                     if bs:
                         sentence_pair = (a, bs)
-                money = [m for m in money_all if clause.start <= m.start < clause.end]
+                # '比上届减少53.2亿美元' is a change, not an amount
+                money = [m for m in money_all if clause.start <= m.start < clause.end
+                         and not CHANGE_BEFORE.search(doc.text[clause.start:m.start])]
                 if not money:
                     continue
                 prev = sent.clauses[ci - 1] if ci else None
@@ -181,7 +190,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
             if not money_all and not any(d.evidence[0].start >= sent.start and d.evidence[0].end <= sent.end for d in deals):
                 count = _count(text)
                 if count and re.search(r"签约|签署|签订", text) and re.search(r"项目", text):
-                    a = _promotion_host(sent) or _first_party(sent, sent.start, sent.end) or _home_party(doc)
+                    a = _promotion_host(sent) or _first_party(sent, sent.start, sent.end) or _home_party(doc, text)
                     if a:
                         deals.append(Deal("project_signing", "signed", a.name, doc.doc_id,
                                           [sent.evidence("deal.project_count")], party_a_country=a.country,
@@ -224,11 +233,23 @@ def _first_party(sent: Sentence, start: int, end: int) -> Party | None:
     return found[0] if found else None
 
 
-def _home_party(doc: Document) -> Party | None:
-    if doc.home_region:
-        ref = place_by_code().get(doc.home_region)
+def _home_party(doc: Document, text: str = "") -> Party | None:
+    """我市/本市/全市: the home city; otherwise the home province."""
+    for code in ([doc.home_city] if HOME_CITY.search(text) else []) + [doc.home_region]:
+        ref = place_by_code().get(code) if code else None
         if ref:
             return Party(ref.name, "CN", "region")
+    return None
+
+
+def _named_before(earlier: list[Sentence], sent: Sentence, word: str) -> Party | None:
+    """'该省'/'该市': the province or city the text named last before this sentence (not in a dateline)."""
+    want = "region" if word.endswith(("省", "区")) else "city"
+    for prev in reversed([*earlier, sent]):
+        limit = sent.start + sent.text.find(word) if prev is sent else prev.end
+        for p in reversed([p for p in prev.places if p.start < limit]):
+            if p.country_code == "CN" and p.kind == want and not DATELINE_AT.match(prev.doc.text, p.end):
+                return Party(p.name, "CN", "region")
     return None
 
 
@@ -267,6 +288,10 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     scope_start = sent.clauses[sent.clauses.index(clause) - 1].start if linked_prev else clause.start
     count = _count(context) or _count(text)
     aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1)
+    if a is None and len(money) == 1 and (after := _party_after_amount(sent, money[0])):
+        a = after  # '总投资9300万美元的某某电子科技有限公司', '增资5000万美元的某某纸业有限公司'
+    if a is None and (m := THAT_PLACE.search(text[: money[0].start - sent.start])):
+        a = _named_before(earlier, sent, m.group(0))
     if a is None:
         before = _mentions_between(sent, sent.start, money[0].start)
         orgs = [p for p in before if p.kind not in ("region", "country")]
@@ -278,13 +303,13 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             a = named  # '该公司' / quoted speech: the company just named
         elif before:
             a = before[0]
-    if a is None and re.search(r"我省|本省|全省|我区|全区", text):
-        a = _home_party(doc)
+    if a is None and re.search(r"我省|本省|全省|我区|全区|我市|本市|全市", text):
+        a = _home_party(doc, text)
     if a is None and THIS_EDITION.search(text) and sent.excluded:
         # '本届进博会意向成交金额达784.1亿美元': the whole event's total, no single party
         a, aggregate = Party(_event_text(sent), None, "organization"), True
     if a is None:
-        a = _home_party(doc) if aggregate else None
+        a = _home_party(doc, text) if aggregate else None
     if a is None:
         return []
     # '在花莲采购' / '在江西投资': the place after 在 is the counterparty
@@ -319,6 +344,26 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             aggregate=aggregate or bool(count and count[0] > 1),
             year=int(year_m.group(1)) if year_m else None, article_no=sent.article_no))
     return out
+
+
+AFTER_AMOUNT = re.compile(r"^的(?P<latin>[A-Z][A-Za-z0-9&\-]{1,15})?")
+
+
+def _party_after_amount(sent: Sentence, m: Money) -> Party | None:
+    """The company an amount is said of when it comes after it: '总投资X的ORG', '总投资为X的SKI动力电池项目'."""
+    text = sent.doc.text
+    before = text[max(sent.start, m.start - 6):m.start]
+    if not re.search(r"(?:总投资|投资总额|投资额|增资|投资)(?:为|约|达)?$", before):
+        return None
+    tail = AFTER_AMOUNT.match(text, m.end)
+    if not tail:
+        return None
+    org = next((o for o in sent.orgs if o.start == tail.start() + 1), None)
+    if org is not None:
+        return Party(org.name, org.country_code, org.kind)
+    if tail.group("latin"):
+        return Party(tail.group("latin"), None, "company")
+    return None
 
 
 def _segments(clause: Clause, money: list[Money]) -> list[str]:
