@@ -38,6 +38,7 @@ SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?
 INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|建)(?P<what>[^,，。;；]{2,24})")
 MUTUAL = re.compile(r"双方|两地|两国|两省|两市|两岸")
 HOME_CITY = re.compile(r"我市|本市|全市")
+COUNT_BREAKDOWN = re.compile(r"其中|累计|历届|年来|以来")
 THAT_PLACE = re.compile(r"该省|该市|该区")
 DATELINE_AT = re.compile(r"\d{1,2}月\d{1,2}日(?:电|消息|讯)")
 CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上届|去年|上年|往届)[^,，。]{0,6}(?:增加|增长|减少|下降|多|少)了?$")
@@ -172,7 +173,11 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                     (prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text))
                 if not linked or NOT_DEAL.search(clause.text):
                     continue
-                context = clause.text if SIGN.search(clause.text) or not prev else prev.text + "," + clause.text
+                # '…与A、B签署采购协议,签约总金额超2.6亿美元': the total is the agreement's amount
+                prev_agreement = prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text) \
+                    and _pair_in(sent, clause) == (None, [])
+                context = clause.text if (SIGN.search(clause.text) and not prev_agreement) or not prev \
+                    else prev.text + "," + clause.text
                 used_clauses.update({ci, ci - 1} if prev is not None and context != clause.text else {ci})
                 deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, earlier,
                                           prev is not None and context != clause.text))
@@ -190,7 +195,14 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
             if not money_all and not any(d.evidence[0].start >= sent.start and d.evidence[0].end <= sent.end for d in deals):
                 count = _count(text)
                 if count and re.search(r"签约|签署|签订", text) and re.search(r"项目", text):
-                    a = _promotion_host(sent) or _first_party(sent, sent.start, sent.end) or _home_party(doc, text)
+                    # a count broken down ('其中…', '与东盟国家合作项目13个', '香港地区投资项目13个') or summed over
+                    # the years ('累计签订合作项目1200多个') is not a signing of its own
+                    breakdown = COUNT_BREAKDOWN.search(text) or any(
+                        re.match(r"(?:地区|国家)?(?:合作|投资|贸易)?项目", doc.text[p.end:p.end + 8]) for p in sent.places)
+                    orgs = [p for p in _mentions_between(sent, sent.start, sent.end) if p.kind not in ("region", "country")]
+                    a = None if breakdown else (_promotion_host(sent) or (orgs[0] if orgs else None) or
+                                                (sentence_pair[0] if MUTUAL.search(text) else None) or
+                                                _home_party(doc, text))
                     if a:
                         deals.append(Deal("project_signing", "signed", a.name, doc.doc_id,
                                           [sent.evidence("deal.project_count")], party_a_country=a.country,
@@ -286,7 +298,8 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     if clause_a or clause_bs:
         a, bs = clause_a or a, clause_bs or bs
     scope_start = sent.clauses[sent.clauses.index(clause) - 1].start if linked_prev else clause.start
-    count = _count(context) or _count(text)
+    count = _count(context) or (_count(sent.clauses[sent.clauses.index(clause) - 1].text)
+                                if sent.clauses.index(clause) else None)
     aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1)
     if a is None and len(money) == 1 and (after := _party_after_amount(sent, money[0])):
         a = after  # '总投资9300万美元的某某电子科技有限公司', '增资5000万美元的某某纸业有限公司'
