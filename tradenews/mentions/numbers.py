@@ -103,10 +103,20 @@ def _hint(units: tuple[str, ...]) -> re.Pattern:
     return re.compile("[" + "".join(sorted({re.escape(u[-1]) for u in units})) + "]")
 
 
+@lru_cache(maxsize=16)
+def _bare_magnitude_re(units: tuple[str, ...]) -> re.Pattern:
+    """'超过百亿元', '不足千亿美元': a round magnitude with no numeral, always after a qualifier."""
+    unit_re = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
+    return re.compile(rf"(?P<pre>{PREFIX_RE})(?P<mult>万亿|千亿|百亿|千万|百万)(?P<unit>{unit_re})")
+
+
 def _figures(text: str, units: tuple[str, ...]):
     """(start, end, value, unit word, qualifier, start of the number) of each figure with one of `units`."""
     if not _hint(units).search(text):
         return
+    for m in _bare_magnitude_re(units).finditer(text) if ("百" in text or "千" in text) else ():
+        yield m.start(), m.end(), MAGNITUDES[m.group("mult")], m.group("unit"), PREFIX_QUALIFIERS[m.group("pre")], \
+            m.start("mult")
     for m in _figure_re(units).finditer(text):
         try:
             value = figure_value(m)
@@ -151,7 +161,7 @@ def _listed_before(text: str, start: int) -> list[tuple[int, int, float, str]]:
 def find_money(text: str, offset: int = 0) -> list[Money]:
     table = currencies()
     out = []
-    for s, e, value, unit, qual, num_at in _figures(text, tuple(table)):
+    for s, e, value, unit, qual, num_at in sorted(_figures(text, tuple(table))):
         if is_restatement(text, num_at):
             continue
         for ls, le, lvalue, lqual in _listed_before(text, s):
@@ -167,7 +177,7 @@ QUANTITY_UNITS = mapping("quantity_unit")
 def find_quantities(text: str, units: dict[str, str] | None = None, offset: int = 0) -> list[Quantity]:
     units = units or QUANTITY_UNITS
     return [Quantity(offset + s, offset + e, value, units[unit], qual)
-            for s, e, value, unit, qual, _ in _figures(text, tuple(units))]
+            for s, e, value, unit, qual, _ in sorted(_figures(text, tuple(units)))]
 
 
 GROWTH_UP = alternation("growth_up")

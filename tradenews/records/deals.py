@@ -39,7 +39,17 @@ INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|�
 MUTUAL = re.compile(r"双方|两地|两国|两省|两市|两岸")
 HOME_CITY = re.compile(r"我市|本市|全市")
 COUNT_BREAKDOWN = re.compile(r"其中|累计|历届|年来|以来")
+# a sentence that tallies the signings of an event or a delegation
+TALLY = re.compile(r"(?:签订|签约|签署|成交|达成)[^。]{0,12}?(?:项目|合同|协议)|(?:项目|合同)[^。]{0,6}?(?:签订|签约)")
+TALLY_AMOUNT = re.compile(r"额|金额|总额|总值|成交")
+TALLY_EXCEPTIONS = re.compile(r"利用外资|实际利用|直接投资")
+CONTINUATION = re.compile(r"(?:其中)?(?:为|达|达到|是|约为|共计|计|合计)?")
+# an expo's own figures: its trade and orders are deals of the expo
+EXPO_CONTEXT = re.compile(r"博览会|交易会|展会|洽谈会|进博会|广交会|本届|会期|参展|展商|采购商")
 THAT_PLACE = re.compile(r"该省|该市|该区")
+THAT_COMPANY = re.compile(r"该企业|该公司|该集团|这家企业|这家公司")
+# a counterpart named only as a kind ('全球合作伙伴', '外方客商') is no party
+GENERIC_COUNTERPART = re.compile(r"^(?:全球|各国|国内外|境内外|海外|国外|外方|中外|相关|有关|美国|外国)?(?:合作伙伴|客商|企业|厂商|买家|伙伴)$")
 DATELINE_AT = re.compile(r"\d{1,2}月\d{1,2}日(?:电|消息|讯)")
 CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上届|去年|上年|往届)[^,，。]{0,6}(?:增加|增长|减少|下降|多|少)了?$")
 LOCATION_MARK = re.compile(r"[在于赴到对]$")  # where it happens / whom it targets, not who signs
@@ -131,8 +141,8 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
     inside_name = any(a <= at <= b or a == at + 1 for a, b in sent.excluded)
     if not b_side and not inside_name:  # '第四届中俄博览会和哈洽会共签署': 和 joins two names, not two parties
         raw = re.sub(r"^(?:参加论坛的|参会的|有关|相关)", "", text[m.end(): limit - clause.start])
-        raw = re.split(r"就|在|于|达成|签", raw)[0]
-        if 2 <= len(raw) <= 16:
+        raw = re.split(r"就|在|于|达成|签|进行|开展|举行|共同", raw)[0]
+        if 2 <= len(raw) <= 16 and not GENERIC_COUNTERPART.match(raw):
             b_side = [Party(raw, None, "organization")]
     if len(a_side) > 1 and all(p.kind in ("region", "country") for p in a_side):
         # '坦桑尼亚、尼日利亚、南非等非洲国家与…': the listed places together are one side
@@ -142,7 +152,9 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
     return a, b_side
 
 
-def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[int, int]]) -> list[Deal]:
+def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[int, int]],
+                  main_event: str | None = None) -> list[Deal]:
+    """`main_event`: the name of the event the article reports (its expo-wide totals are that event's)."""
     deals: list[Deal] = []
     earlier: list[Sentence] = []  # sentences read so far, for '该公司' (organizations found on demand)
     last_pair_by_block: dict[int, tuple[Party | None, list[Party]]] = {}
@@ -168,10 +180,18 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 if not money:
                     continue
                 prev = sent.clauses[ci - 1] if ci else None
+                tally = bool(TALLY.search(text))  # '共签订投资项目1386个,总投资额4206亿元,其中利用外资1980亿元'
+                # '外资项目投资额比例较重,为13.66亿美元': a clause that only states the figure continues the one before
+                continues = prev is not None and CONTINUATION.fullmatch(doc.text[clause.start:money[0].start].strip())
                 linked = SIGN.search(clause.text) or AMOUNT_LINK.search(clause.text) or \
                     any(p.search(clause.text) for k, p in TYPE_WORDS if k in ("other", "purchase", "sale", "investment")) or \
-                    (prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text))
-                if not linked or NOT_DEAL.search(clause.text):
+                    (prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text)) or \
+                    (continues and (AMOUNT_LINK.search(prev.text) or SIGN.search(prev.text))) or \
+                    ((tally or EXPO_CONTEXT.search(text)) and TALLY_AMOUNT.search(clause.text))
+                not_deal = NOT_DEAL.search(clause.text)
+                if not_deal and tally and TALLY_EXCEPTIONS.fullmatch(not_deal.group(0)):
+                    not_deal = None  # a tally's own subtotal ('其中利用外资1980亿元') is part of the signing
+                if not linked or not_deal:
                     continue
                 # '…与A、B签署采购协议,签约总金额超2.6亿美元': the total is the agreement's amount
                 prev_agreement = prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text) \
@@ -180,7 +200,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                     else prev.text + "," + clause.text
                 used_clauses.update({ci, ci - 1} if prev is not None and context != clause.text else {ci})
                 deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, earlier,
-                                          prev is not None and context != clause.text))
+                                          prev is not None and context != clause.text, main_event))
             # agreements without an amount
             for ci, clause in enumerate(sent.clauses if SIGN.search(text) and AGREEMENT.search(text) else ()):
                 if ci in used_clauses or not SIGN.search(clause.text) or not AGREEMENT.search(clause.text):
@@ -291,7 +311,8 @@ def _last_org_in_block(earlier: list[Sentence], block_no: int) -> Party | None:
     return None
 
 
-def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, earlier, linked_prev):
+def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, earlier, linked_prev,
+                 main_event: str | None = None):
     text = sent.text
     a, bs = sentence_pair
     clause_a, clause_bs = _pair_in(sent, clause)
@@ -300,7 +321,11 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     scope_start = sent.clauses[sent.clauses.index(clause) - 1].start if linked_prev else clause.start
     count = _count(context) or (_count(sent.clauses[sent.clauses.index(clause) - 1].text)
                                 if sent.clauses.index(clause) else None)
-    aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1)
+    ci = sent.clauses.index(clause)
+    aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1) or \
+        (clause.text.startswith("其中") or any(AGGREGATE.search(c.text) for c in sent.clauses[:ci]))
+    if a is None and THAT_COMPANY.search(text[: money[0].start - sent.start]):
+        a = _last_org_in_block(earlier, sent.block_no)  # '该企业累计采购签约金额170多亿元': the company just named
     if a is None and len(money) == 1 and (after := _party_after_amount(sent, money[0])):
         a = after  # '总投资9300万美元的某某电子科技有限公司', '增资5000万美元的某某纸业有限公司'
     if a is None and (m := THAT_PLACE.search(text[: money[0].start - sent.start])):
@@ -321,6 +346,10 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     if a is None and THIS_EDITION.search(text) and sent.excluded:
         # '本届进博会意向成交金额达784.1亿美元': the whole event's total, no single party
         a, aggregate = Party(_event_text(sent), None, "organization"), True
+    if a is None and aggregate and EXPO_CONTEXT.search(text) and sent.excluded:
+        a = Party(_event_text(sent), None, "organization")  # an expo's own total
+    if a is None and aggregate and EXPO_CONTEXT.search(text) and main_event:
+        a = Party(main_event, None, "organization")  # '四届博览会…贸易成交达49.2亿美元' in an article about it
     if a is None:
         a = _home_party(doc, text) if aggregate else None
     if a is None:

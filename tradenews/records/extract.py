@@ -46,7 +46,8 @@ def extract_document(doc: Document) -> Extraction:
         # names of events and of recurring series ('本届中俄博览会') are never parties
         s.excluded = [(a, b) for a, b in event_spans if s.start <= a < s.end] + \
             [(s.start + m.start, s.start + m.end) for m in s.series]
-    deals = extract_deals(doc, sents, trade_money)
+    main = next((e for e in events if e.series and e.edition), events[0] if events else None)
+    deals = extract_deals(doc, sents, trade_money, main.name if main else None)
     indicators = extract_indicators(doc, sents)
     by_start = {s.start: s for s in sents}
     starts = sorted(by_start)
