@@ -417,3 +417,51 @@ def test_reference_year_from_the_edition_reported_not_the_next_one():
     text = "历时4天的第十七届投洽会昨日在厦门落下帷幕。另据了解,第十八届投洽会将于明年9月8日在厦门举行。"
     ref, method = infer_reference_date(text, [], None)
     assert ref.year == 2013 and method == "inferred_from_text"
+
+
+def test_home_city_for_wo_shi_and_the_province_gai_sheng_refers_to():
+    got = deals("本报讯 我市组织20余家企业参加博览会,达成进口成交意向金额合计3200万美元。", publisher="宜昌日报")
+    assert [(a, v) for _, a, _, v, *_ in got] == [("宜昌", 32000000)]
+    text = "新华社南昌5月8日电 江西省重大项目集中签约仪式8日举行,该省集中签约项目40个,计划投资800亿元。"
+    got = deals(text, published="2024-05-08")
+    assert [(a, v, n) for _, a, _, v, _, _, n in got] == [("江西", 80000000000, 40)]
+
+
+def test_party_named_after_the_amount_and_a_company_referred_back():
+    text = "其中,总投资9000万美元的某某电子科技有限公司,增资4000万美元的某某纸业有限公司等项目签约落户。"
+    got = deals(text, published="2020-10-26", publisher="某某日报")
+    assert [(a, v) for _, a, _, v, *_ in got] == [("某某电子科技有限公司", 90000000), ("某某纸业有限公司", 40000000)]
+    text = "某某重工集团本届进博会签约金额达18亿元。该企业通过进博会平台累计采购签约金额90多亿元。"
+    got = deals(text, published="2025-11-10")
+    assert [(a, v, q) for _, a, _, v, _, q, _ in got] == [("某某重工集团", 1800000000, "exact"),
+                                                          ("某某重工集团", 9000000000, "over")]
+
+
+def test_an_agreement_and_the_total_after_it_are_one_deal():
+    text = "某机场集团共与荷兰某公司、瑞士某电梯公司、日本某电梯公司签署进口采购协议,签约总金额超1.6亿美元。"
+    got = deals(text, published="2025-11-10")
+    assert len(got) == 1 and got[0][1] == "某机场集团" and got[0][3:6] == (160000000, "USD", "over")
+
+
+def test_tallies_of_an_expo_and_their_subtotals_are_deals():
+    text = ("本届洽谈会共签订各类投资项目300个,总投资额2000亿元,其中,利用外资800亿元,对外投资50亿元。"
+            "博览会对外贸易额5000万元,其中,出口订单额2000万元,进口订单额3000万元。")
+    got = deals(text, published="2019-08-30", publisher="某某日报")
+    assert sorted(v for _, _, _, v, *_ in got) == [20000000, 30000000, 50000000, 5000000000, 80000000000,
+                                                   200000000000]
+    # statistics outside a tally stay statistics; a change against the last edition is no amount
+    text = "今年前三季度,全省实际使用外资15亿美元。某企业达成出口成交订单262亿美元,比上届减少53亿美元。"
+    got = deals(text, published="2024-10-20", publisher="某某日报")
+    assert [v for _, _, _, v, *_ in got] == [26200000000]
+
+
+def test_counts_broken_down_by_region_name_no_signing_of_their_own():
+    text = ("本届博览会期间,签署国内经济合作项目110个。"
+            "据统计,博览会期间达成与东盟国家合作项目13个,与港澳台地区合作项目32个。")
+    assert [n for *_, n in deals(text, published="2016-09-15", publisher="广西日报")] == [110]
+
+
+def test_generic_parties_and_vague_counterparts_are_not_named():
+    text = "某粮油集团带领旗下专业化公司与全球合作伙伴进行集中签约,采购优质农产品,签约总额超过百亿元。"
+    got = deals(text, published="2025-11-10")
+    assert [(a, b, v, q) for _, a, b, v, _, q, _ in got] == [("某粮油集团", None, 10000000000, "over")]

@@ -45,6 +45,7 @@ TALLY_AMOUNT = re.compile(r"额|金额|总额|总值|成交")
 TALLY_EXCEPTIONS = re.compile(r"利用外资|实际利用|直接投资")
 CONTINUATION = re.compile(r"(?:其中)?(?:为|达|达到|是|约为|共计|计|合计)?")
 # an expo's own figures: its trade and orders are deals of the expo
+EXPO_MENTION = re.compile(r"(?:本届|此次|这次|该)?(?:博览会|交易会|洽谈会|展览会|展会|进博会|广交会|投洽会|东博会)")
 EXPO_CONTEXT = re.compile(r"博览会|交易会|展会|洽谈会|进博会|广交会|本届|会期|参展|展商|采购商")
 THAT_PLACE = re.compile(r"该省|该市|该区")
 THAT_COMPANY = re.compile(r"该企业|该公司|该集团|这家企业|这家公司")
@@ -187,7 +188,8 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                     any(p.search(clause.text) for k, p in TYPE_WORDS if k in ("other", "purchase", "sale", "investment")) or \
                     (prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text)) or \
                     (continues and (AMOUNT_LINK.search(prev.text) or SIGN.search(prev.text))) or \
-                    ((tally or EXPO_CONTEXT.search(text)) and TALLY_AMOUNT.search(clause.text))
+                    ((tally or EXPO_CONTEXT.search(text)) and TALLY_AMOUNT.search(clause.text)) or \
+                    (tally and _subtotal(sent, ci))
                 not_deal = NOT_DEAL.search(clause.text)
                 if not_deal and tally and TALLY_EXCEPTIONS.fullmatch(not_deal.group(0)):
                     not_deal = None  # a tally's own subtotal ('其中利用外资1980亿元') is part of the signing
@@ -322,8 +324,10 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     count = _count(context) or (_count(sent.clauses[sent.clauses.index(clause) - 1].text)
                                 if sent.clauses.index(clause) else None)
     ci = sent.clauses.index(clause)
-    aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1) or \
-        (clause.text.startswith("其中") or any(AGGREGATE.search(c.text) for c in sent.clauses[:ci]))
+    # a subtotal ('其中…'), a part of an aggregate clause before it, or an expo's own trade total
+    aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1) or _subtotal(sent, ci) or \
+        any(AGGREGATE.search(c.text) for c in sent.clauses[:ci]) or \
+        bool(EXPO_MENTION.search(text[: money[0].start - sent.start]) and TALLY_AMOUNT.search(clause.text))
     if a is None and THAT_COMPANY.search(text[: money[0].start - sent.start]):
         a = _last_org_in_block(earlier, sent.block_no)  # '该企业累计采购签约金额170多亿元': the company just named
     if a is None and len(money) == 1 and (after := _party_after_amount(sent, money[0])):
@@ -350,6 +354,8 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
         a = Party(_event_text(sent), None, "organization")  # an expo's own total
     if a is None and aggregate and EXPO_CONTEXT.search(text) and main_event:
         a = Party(main_event, None, "organization")  # '四届博览会…贸易成交达49.2亿美元' in an article about it
+    if a is None and aggregate and (m := EXPO_MENTION.search(text)):
+        a = Party(m.group(0), None, "organization")  # '本届洽谈会共签订…': the gathering as the text names it
     if a is None:
         a = _home_party(doc, text) if aggregate else None
     if a is None:
@@ -388,7 +394,12 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     return out
 
 
-AFTER_AMOUNT = re.compile(r"^的(?P<latin>[A-Z][A-Za-z0-9&\-]{1,15})?")
+def _subtotal(sent: Sentence, ci: int) -> bool:
+    """Is clause ci part of a breakdown ('其中,出口订单额…,进口订单额…')?"""
+    return any(c.text.startswith("其中") for c in sent.clauses[:ci + 1])
+
+
+AFTER_AMOUNT = re.compile(r"的(?P<latin>[A-Z][A-Za-z0-9&\-]{1,15})?")
 
 
 def _party_after_amount(sent: Sentence, m: Money) -> Party | None:
