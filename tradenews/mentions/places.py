@@ -67,18 +67,26 @@ def _find_places(text: str, offset: int = 0) -> list[Place]:
         if ref.kind in ("country", "group") or (ref.kind == "region" and not (ref.country_code or "").startswith("CN")):
             initials.setdefault(text[start], set()).add(ref.code)
             named[ref.code] = ref
-    readings = dict(abbr)
+    readings = abbr
     for ch, codes in initials.items():
         if ch in fixed_short_forms():
             continue
-        if len(codes) == 1:
+        if len(codes) == 1 and (ch not in abbr or abbr[ch].code not in codes):
+            readings = dict(readings) if readings is abbr else readings
             readings[ch] = named[next(iter(codes))]
-        elif ch in readings and readings[ch].code not in codes:
+        elif len(codes) > 1 and ch in readings and readings[ch].code not in codes:
+            readings = dict(readings) if readings is abbr else readings
             del readings[ch]  # 巴 with 巴西 and 巴拿马 named, neither of them Pakistan
-    pattern = re.compile("[" + "".join(sorted(map(re.escape, readings))) + "]") if readings else short
+    positions = [m.start() for m in short.finditer(text)]
+    for ch in set(readings) - set(abbr):  # the text's own readings ('哥' after 哥伦比亚)
+        i = text.find(ch)
+        while i != -1:
+            positions.append(i)
+            i = text.find(ch, i + 1)
     k = 0
-    for m in pattern.finditer(text):
-        i = m.start()
+    for i in sorted(positions):
+        if text[i] not in readings:
+            continue
         while k < len(covered) and covered[k][1] <= i:
             k += 1
         if k < len(covered) and covered[k][0] <= i:

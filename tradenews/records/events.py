@@ -66,6 +66,7 @@ def _patterns() -> dict[str, re.Pattern]:
     held = alternation("event_held", "event_opening", "event_closing")
     return {
         "head": re.compile("|".join(re.escape(h) for h in heads)),
+        "head_hint": re.compile("[" + "".join(sorted({re.escape(h[-1]) for h in heads})) + "]"),
         "intro": re.compile(alternation("event_intro")),
         "not_after": re.compile(f"(?:{alternation('event_not_after')})"),
         "demonstrative": re.compile(f"^(?:{alternation('event_demonstrative')})"),
@@ -74,6 +75,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "opening": re.compile(alternation("event_opening")),
         "closing": re.compile(alternation("event_closing")),
         "lead": re.compile(held),
+        "lead_before": re.compile(rf"(?:{held})了?$"),
+        "held_after": re.compile(rf"(?P<where>[\u4e00-\u9fff]{{2,5}}?)(?:{alternation('event_held', 'event_opening')})"),
         "held_at": re.compile(rf"在(?P<where>[^,，。;；在]{{1,24}}?)(?:隆重|盛大|正式|成功|顺利)?(?:{held})"),
     }
 
@@ -113,6 +116,8 @@ def candidate_names(text: str) -> list[Candidate]:
     heads = event_heads()
     pats = _patterns()
     out: list[Candidate] = []
+    if not pats["head_hint"].search(text):
+        return out  # (the alternation of every head word costs a scan where none can end)
     for h in pats["head"].finditer(text):
         if pats["not_after"].match(text, h.end()):
             continue
@@ -226,8 +231,8 @@ def event_when(sent: Sentence, cand: Candidate, at: ArticleTime, event_type: str
              and pats["lead"].search(text, m[1], min(sent.end, m[1] + 16))]
     tail = text[name_end:sent.end]
     # 'NAME…举行', '今天举行NAME': said of the event itself (not '举行的NAME', which only names it)
-    predicate = pats["lead"].search(tail[:40]) or re.search(rf"(?:{pats['lead'].pattern})了?$",
-                                                             text[max(sent.start, name_start - 8):name_start])
+    predicate = pats["lead"].search(tail[:40]) or pats["lead_before"].search(
+        text[max(sent.start, name_start - 8):name_start])
     verb = predicate or pats["lead"].search(text[sent.start:name_start][-12:])
     when = When()
     chosen = after[0] if after and (not before or before[-1][3] is None and pats["closing"].match(
@@ -305,7 +310,7 @@ def event_city(sent: Sentence, cand: Candidate) -> tuple[str | None, str | None]
     if places and places[0].start == 0 and (places[0].kind == "city" or places[0].code in MUNICIPALITIES
                                             or places[0].name in city_names()):
         return places[0].name, places[0].country_code
-    m = re.match(rf"(?P<where>[\u4e00-\u9fff]{{2,5}}?)(?:{alternation('event_held', 'event_opening')})", text[name_end:sent.end])
+    m = pats["held_after"].match(text, name_end, sent.end)
     if m:
         for p in find_places(m.group("where")):
             if p.start == 0 and (p.kind == "city" or p.code in MUNICIPALITIES):
@@ -386,9 +391,10 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             new.append(ev)
         if len(new) > 1:
             _share_between_coordinated(new, sent)
-        dated = _date_mentions(sent, at)
-        if dated:
-            at.last = dated[-1][2]
+        if "日" in text or "号" in text:
+            dated = _date_mentions(sent, at)
+            if dated:
+                at.last = dated[-1][2]
     events = _merge(_expand_aliases(events, aliases))
     events = events + _series_only_events(doc, events, bare)
     _inherit_city(events, at)

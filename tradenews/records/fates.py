@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tradenews.records.context import Sentence
 
 RANK = {"fact": 3, "part": 2, "left_out": 1, "unexplained": 0}
+PHYSICAL_HINT = re.compile(r"[\d万亿千百十][吨辆箱桶头列架艘克方]|千瓦时|立方")  # a number right before a unit
 
 
 class Fates:
@@ -105,7 +106,8 @@ def account_figures(doc: Document, sents: list[Sentence], extraction: Extraction
     out: list[FigureFate] = []
     for sent in sents:
         figures = [(m.start, m.end, m.amount) for m in sent.money]
-        figures += [(q.start, q.end, q.value) for q in find_quantities(sent.text, units, sent.start)]
+        if PHYSICAL_HINT.search(sent.text):
+            figures += [(q.start, q.end, q.value) for q in find_quantities(sent.text, units, sent.start)]
         for start, end, value in sorted(figures):
             quote = doc.text[start:end]
             hit = next((rule for a, b, v, rule in published if a <= start < b and abs(v - value) <= 1e-6 * max(1, abs(v))),

@@ -35,6 +35,11 @@ RESTATED_VALUE = re.compile(r"^(?:价值|货值|金额|总值|总额)")  # '进�
 RANK_ALONE = re.compile(r"^[^,，]{0,12}?第[一二三四五六七八九十\d]{1,2}(?:位|大)?$")  # '日本第三'
 FROM_TO = re.compile(r"[由从].{0,30}?(?:增长?至|增长到|增加到|增加至|升至|提高到|提高至|扩大到|扩大至|达到|到|至)")
 QTY_UNITS = mapping("trade_quantity_unit")
+PERIOD_HINT = re.compile(r"[年月季]")
+# a clause that opens with its subject place ('2020年辽宁发送中欧班列…'): the reporter of what follows
+SUBJECT_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年|今年|去年|上半年|前\S{1,3}个?月|[\d一二三四]季度)*(?:全省|全市|我省|我市)?"
+                           r"[\u4e00-\u9fff]{2,6}?(?:省|市|自治区)?(?:发送|开行|实现|完成|共|累计)")
+IN_NAME = re.compile(r"[^,，。;；]{0,8}?(?:公司|集团|银行|商会|协会|中心|有限)")  # a flow word inside a name
 COMMODITY_FILLER = r"额|总额|总值|值|量|为|达到?|实现|完成|了|共|累计|约|近|超过?|首次|首度|再次|已经|已|突破|均|分别|合计|总计|的"
 COMMODITY_STRIP = re.compile(rf"^(?:{COMMODITY_FILLER})+|(?:{COMMODITY_FILLER})+$")
 
@@ -80,7 +85,7 @@ class TradeContext:
     def next_sentence(self, same_block: bool) -> TradeContext:
         """Flow and pending growth do not cross a sentence; sides and period cross sentences and, within an
         article, paragraphs."""
-        return replace(self, flow=None, growth=None)
+        return self if self.flow is None and self.growth is None else replace(self, flow=None, growth=None)
 
 
 def _side(place: Place) -> Side:
@@ -201,7 +206,7 @@ class Figure:
     qualifier: str | None = None
 
 
-def _figures(sent: Sentence, clause: Clause, fates: Fates) -> list[Figure]:
+def _figures(sent: Sentence, clause: Clause, fates: Fates, flow_known: bool = True) -> list[Figure]:
     """Money (and, where no money is given, physical amounts) of a clause that are values, not changes."""
     doc_text = sent.doc.text
     out = []
@@ -218,7 +223,7 @@ def _figures(sent: Sentence, clause: Clause, fates: Fates) -> list[Figure]:
             fates.leave(m, "trade.price", "a price per unit ('元/吨')")
             continue
         out.append(Figure(m.start, m.end, value=m.amount, currency=m.currency, qualifier=m.qualifier))
-    if not out:
+    if not out and flow_known:
         for q in find_quantities(clause.text, QTY_UNITS, clause.start):
             if not CHANGE_BEFORE.search(doc_text[clause.start:q.start]) and \
                     not is_baseline(doc_text[max(clause.start, q.start - 10):q.start]):
@@ -273,17 +278,21 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     pats = _patterns()
     clause = sent.clauses[ci]
     text = clause.text
-    year = doc.reference_date.year
+    has_flow = pats["flow"].search(text) is not None
     # the world is no partner: trade with 全球/世界 is a total, and the words mostly describe ('全球最大')
     places = [p for p in sent.places if clause.start <= p.start < clause.end and p.end <= clause.end
               and p.code != "WORLD"]
+    has_money = any(clause.start <= m.start < clause.end for m in sent.money)
+    if not (has_flow or has_money or places or PERIOD_HINT.search(text) or pats["carry"].match(text)):
+        return ctx  # a clause with no side, flow word, period or figure changes nothing
+    year = doc.reference_date.year
     periods = _periods_in(sent, clause, year)
     kw = None
-    figures = _figures(sent, clause, fates)
+    figures = _figures(sent, clause, fates, bool(ctx.flow) or has_flow) if has_money or has_flow or ctx.flow else []
     first_fig = figures[0].start - clause.start if figures else len(text)
-    for m in pats["flow"].finditer(text):
+    for m in pats["flow"].finditer(text) if has_flow else ():
         at = clause.start + m.start()
-        if any(o.start <= at < o.end for o in sent.orgs):
+        if IN_NAME.match(text, m.end()) and any(o.start <= at < o.end for o in sent.orgs):
             continue  # '进出口有限公司' names a company, not a flow
         if m.start() < first_fig or kw is None:
             kw = m
@@ -329,7 +338,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
             partner = _side(sides.partners[0])
             if sides.reporter:
                 reporter = sides.reporter
-        elif sides.reporter and (kw or figures):
+        elif sides.reporter and (kw or figures or SUBJECT_FIRST.match(text)):
             # a new reporter with no partner: a total of its own, or a new paragraph's subject
             reporter = sides.reporter
             if not pats["carry"].match(text):
@@ -433,14 +442,15 @@ def extract_trade_flows(doc: Document, sents: list[Sentence], fates: Fates | Non
     ctx = TradeContext()
     prev: tuple[int, int] = (-1, -1)
     flow_re = _patterns()["flow"]
+    trade_blocks = {s.block_no for s in sents if flow_re.search(s.text)}
     for sent in sents:
         if sent.article_no != prev[0]:
             ctx = TradeContext()
         else:
             ctx = ctx.next_sentence(sent.block_no == prev[1])
         prev = (sent.article_no, sent.block_no)
-        if not flow_re.search(sent.text) and not sent.places:
-            continue
+        if sent.block_no not in trade_blocks:
+            continue  # a paragraph that never speaks of trade states no flow and names no trading side
         for ci in range(len(sent.clauses)):
             ctx = read_clause(doc, sent, ci, ctx, fates, rows, pending)
     return _dedupe(_attach_pending_growth(rows, pending))
