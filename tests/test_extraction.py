@@ -465,3 +465,14 @@ def test_generic_parties_and_vague_counterparts_are_not_named():
     text = "某粮油集团带领旗下专业化公司与全球合作伙伴进行集中签约,采购优质农产品,签约总额超过百亿元。"
     got = deals(text, published="2025-11-10")
     assert [(a, b, v, q) for _, a, b, v, _, q, _ in got] == [("某粮油集团", None, 10000000000, "over")]
+
+
+def test_an_undated_report_of_a_whole_year_is_dated_after_it():
+    from tradenews.ingest.document import infer_reference_date
+
+    text = "海关总署1月18日公布,2019年中国自巴西进口大豆5000万吨,同比增长10%。"
+    assert infer_reference_date(text, [], None) == (D(2020, 1, 18), "inferred_from_text")
+    text = "欧盟统计局数据显示,2018年欧盟对华出口2100亿欧元。去年欧盟自美国进口2600亿欧元。"
+    assert infer_reference_date(text, [], None) == (D(2019, 1, 1), "inferred_from_text")
+    # a forecast of a year is no report of it
+    assert infer_reference_date("3月5日,专家预计2019年双边贸易额将达1000亿美元。", [], None)[0] == D(2019, 3, 5)

@@ -106,11 +106,13 @@ def check_documents(read: ReadResult, raw_dir: Path) -> None:
 
 
 def group_duplicates(sources: list[SourceFile]) -> list[tuple[SourceFile, tuple[str, ...]]]:
-    """Identical bytes under several names are one document with all its paths."""
+    """Identical bytes under several names are one document with all its paths; its metadata comes from the
+    copy whose sidecar says most (a copy without a sidecar knows no publication date)."""
     by_hash: dict[str, list[SourceFile]] = {}
     for src in sources:
         by_hash.setdefault(src.sha256, []).append(src)
-    return [(group[0], tuple(sorted(s.source_path for s in group)))
+    richest = (lambda s: (-sum(1 for v in s.meta.values() if v), s.source_path))
+    return [(min(group, key=richest), tuple(sorted(s.source_path for s in group)))
             for group in sorted(by_hash.values(), key=lambda g: min(s.source_path for s in g))]
 
 

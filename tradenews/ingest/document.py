@@ -66,7 +66,25 @@ def infer_reference_date(text: str, blocks, published: dt.date | None) -> tuple[
     if header and header.year == year:
         return header, "inferred_from_text"
     days = [d.last or d.first for d in find_dates(text, year) if (d.last or d.first).year == year]
-    return (max(days) if days else dt.date(year, 12, 31)), "inferred_from_text"
+    ref = max(days) if days else dt.date(year, 12, 31)
+    if ref < dt.date(year, 12, 31) and _reports_full_year(text, year):
+        # '1月20日宣布,2021年中国进口…': figures of a whole year are published after it, so the days
+        # written without a year are in the next one
+        later = [d.last or d.first for d in find_dates(text, year + 1) if not d.first.year == year]
+        ref = max(later) if later else dt.date(year + 1, 1, 1)
+    elif ref == dt.date(year, 12, 31) and _reports_full_year(text, year) and re.search(r"去年|上年", text):
+        ref = dt.date(year + 1, 1, 1)  # the year reported whole is 去年 to the writer
+    return ref, "inferred_from_text"
+
+
+def _reports_full_year(text: str, year: int) -> bool:
+    """Does the text report figures of the whole of `year` as past ('2021年,中国进口…7964万吨')?"""
+    for m in re.finditer(rf"{year}年(?:全年)?(?![\d一二三四五六七八九十上下前第]|以来|同期)", text):
+        sentence = _sentence_around(text, m.start())
+        if not FUTURE.search(sentence) and not re.search(r"预计|目标|力争|有望|将", sentence) \
+                and re.search(r"\d(?:亿|万)", sentence):
+            return True
+    return False
 
 
 def infer_home_region(text: str, publisher: str | None, url: str | None) -> str | None:
