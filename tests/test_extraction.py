@@ -476,3 +476,17 @@ def test_an_undated_report_of_a_whole_year_is_dated_after_it():
     assert infer_reference_date(text, [], None) == (D(2019, 1, 1), "inferred_from_text")
     # a forecast of a year is no report of it
     assert infer_reference_date("3月5日,专家预计2019年双边贸易额将达1000亿美元。", [], None)[0] == D(2019, 3, 5)
+
+
+def test_a_rounded_restatement_is_the_exact_deal_with_the_fullest_name():
+    text = ("某省代表团签约投资 签约总额逾17亿美元\n\n"
+            "本报讯 某省代表团在洽谈会上集中签约项目40个,签约投资总额17.19亿美元。")
+    got = deals(text, published="2007-10-27")
+    assert [(a, v, q) for _, a, _, v, _, q, _ in got] == [("某省代表团", 1719000000, "exact")]
+    got = deals("江苏代表团22个重点项目集中签约90.5亿元。江苏省代表团现场对22个重点项目集中签约,总额达90.5亿元。",
+                published="2017-06-04")
+    assert [(a, v) for _, a, _, v, *_ in got] == [("江苏省代表团", 9050000000)]
+
+
+def test_an_origin_is_no_party():
+    assert deals("又有一批来自中国的客商跟某珠宝商初步达成了合作意向。", published="2023-08-20") == []

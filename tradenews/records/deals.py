@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from tradenews.mentions.numbers import parse_count
 from tradenews.model import Deal, Document, Money
 from tradenews.records.context import Clause, Sentence
+from tradenews.records.names import is_subsequence
 from tradenews.reference import place_by_code
 
 SIGN = re.compile(r"签署|签订|签约|签下|达成|缔结")
@@ -46,6 +47,8 @@ TALLY_EXCEPTIONS = re.compile(r"利用外资|实际利用|直接投资")
 CONTINUATION = re.compile(r"(?:其中)?(?:为|达|达到|是|约为|共计|计|合计)?")
 # an expo's own figures: its trade and orders are deals of the expo
 EXPO_MENTION = re.compile(r"(?:本届|此次|这次|该)?(?:博览会|交易会|洽谈会|展览会|展会|进博会|广交会|投洽会|东博会)")
+# the gathering is the subject of the figure: '博览会对外贸易额…', '本届博览会共成交…'
+EXPO_SUBJECT = re.compile(rf"(?:{EXPO_MENTION.pattern})(?:期间|共|累计|总|对外)?[^,，上的在]{{0,6}}?(?:额|成交)")
 EXPO_CONTEXT = re.compile(r"博览会|交易会|展会|洽谈会|进博会|广交会|本届|会期|参展|展商|采购商")
 THAT_PLACE = re.compile(r"该省|该市|该区")
 THAT_COMPANY = re.compile(r"该企业|该公司|该集团|这家企业|这家公司")
@@ -53,7 +56,7 @@ THAT_COMPANY = re.compile(r"该企业|该公司|该集团|这家企业|这家公
 GENERIC_COUNTERPART = re.compile(r"^(?:全球|各国|国内外|境内外|海外|国外|外方|中外|相关|有关|美国|外国)?(?:合作伙伴|客商|企业|厂商|买家|伙伴)$")
 DATELINE_AT = re.compile(r"\d{1,2}月\d{1,2}日(?:电|消息|讯)")
 CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上届|去年|上年|往届)[^,，。]{0,6}(?:增加|增长|减少|下降|多|少)了?$")
-LOCATION_MARK = re.compile(r"[在于赴到对]$")  # where it happens / whom it targets, not who signs
+LOCATION_MARK = re.compile(r"[在于赴到对]$|来自$")  # where it happens / whom it targets, not who signs
 DEAL_WORD = re.compile(r"采购|投资|成交|购买|订单|贷款|授信|融资|合同|引资")
 THIS_EDITION = re.compile(r"本届|此届|该届")
 PROMOTION = re.compile(r"招商|推介")
@@ -98,7 +101,7 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
             taken.append((o.start, o.end))
     for p in sent.places:
         if start <= p.start < end and not any(a <= p.start < b for a, b in taken):
-            if p.kind == "group" or LOCATION_MARK.search(sent.doc.text[max(0, p.start - 1):p.start]) \
+            if p.kind == "group" or LOCATION_MARK.search(sent.doc.text[max(0, p.start - 2):p.start]) \
                     or DATELINE_AT.match(sent.doc.text, p.end):
                 continue  # '在济南签署', '新华社厦门9月8日电': where something happens or is reported from
             if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
@@ -327,7 +330,7 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     # a subtotal ('其中…'), a part of an aggregate clause before it, or an expo's own trade total
     aggregate = bool(AGGREGATE.search(context)) or bool(count and count[0] > 1) or _subtotal(sent, ci) or \
         any(AGGREGATE.search(c.text) for c in sent.clauses[:ci]) or \
-        bool(EXPO_MENTION.search(text[: money[0].start - sent.start]) and TALLY_AMOUNT.search(clause.text))
+        bool(EXPO_SUBJECT.search(text[: money[0].start - sent.start]))
     if a is None and THAT_COMPANY.search(text[: money[0].start - sent.start]):
         a = _last_org_in_block(earlier, sent.block_no)  # '该企业累计采购签约金额170多亿元': the company just named
     if a is None and len(money) == 1 and (after := _party_after_amount(sent, money[0])):
@@ -476,14 +479,24 @@ def _agreement_deals(doc, sent, clause, sentence_pair) -> list[Deal]:
     return out
 
 
+def _rounds(d: Deal, exact: Deal) -> bool:
+    """Is d a rounded restatement of exact ('近34亿美元' of '33.9亿美元')?"""
+    return (d.amount_qualifier not in (None, "exact") and exact.amount is not None and d.currency == exact.currency
+            and abs(d.amount - exact.amount) <= 0.05 * max(d.amount, exact.amount)
+            and (d.deal_count is None or exact.deal_count is None or d.deal_count == exact.deal_count))
+
+
+
 def _dedupe(deals: list[Deal]) -> list[Deal]:
     """One row per deal in a document: an amount restated (title, summary, total line) is one deal."""
     out: list[Deal] = []
+    # a rounded restatement ('逾17亿美元' in the headline, '17.191亿美元' in the body) comes after the exact figure
+    deals = sorted(deals, key=lambda d: d.amount_qualifier not in (None, "exact"))
     for d in deals:
         if d.amount is not None:
             twin = next((o for o in out if o.amount == d.amount and o.currency == d.currency
                          and (o.party_b is None or d.party_b is None or (o.party_a, o.party_b) == (d.party_a, d.party_b))),
-                        None)
+                        None) or next((o for o in out if _rounds(d, o)), None)
         else:
             twin = next((o for o in out if o.amount is None and o.party_a == d.party_a and o.party_b == d.party_b
                          and o.deal_type == d.deal_type and o.deal_count == d.deal_count
@@ -499,6 +512,8 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
             out.append(d)
             continue
         twin.evidence.extend(d.evidence)
+        if len(d.party_a) > len(twin.party_a) and is_subsequence(twin.party_a, d.party_a):
+            twin.party_a = d.party_a  # '江苏省代表团' is the fuller form of '江苏代表团'
         for attr in ("party_b", "party_b_country", "subject", "deal_count", "year", "event_name"):
             if getattr(twin, attr) is None and getattr(d, attr) is not None:
                 setattr(twin, attr, getattr(d, attr))

@@ -31,6 +31,7 @@ from tradenews.mentions.places import find_places
 from tradenews.mentions.series import find_series, parse_edition
 from tradenews.model import Document, Event, Place
 from tradenews.records.context import Sentence
+from tradenews.records.names import is_subsequence
 from tradenews.reference import city_names, event_heads
 from tradenews.reference.lexicon import alternation, words
 
@@ -516,12 +517,8 @@ def _same(a: Event, b: Event) -> bool:
         return True
     # '两岸企业家峰会' = '2019两岸企业家紫金山峰会', '新辽经贸理事会会议' = '新加坡—辽宁经济贸易理事会第九次会议':
     # a short form keeps the long name's characters in order, and its head
-    return len(short) >= 6 and short[-2:] == long[-2:] and a.article_no == b.article_no and _subsequence(short, long)
+    return len(short) >= 6 and short[-2:] == long[-2:] and a.article_no == b.article_no and is_subsequence(short, long)
 
-
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
 
 
 def _merge(events: list[Event]) -> list[Event]:
