@@ -490,3 +490,20 @@ def test_a_rounded_restatement_is_the_exact_deal_with_the_fullest_name():
 
 def test_an_origin_is_no_party():
     assert deals("又有一批来自中国的客商跟某珠宝商初步达成了合作意向。", published="2023-08-20") == []
+
+
+def test_names_of_one_event_merge():
+    # a name and a series mention of one article; a quoted part of a longer name; A暨B and one of its parts
+    text = "第六届博览会将于今年9月举行。中国—东盟博览会是双方合作的重要平台。"
+    assert [(n, e) for n, _, e, *_ in events(text, published="2009-05-01")] == [("第六届博览会", 6)]
+    text = "2021年「某江论坛」暨海峡两岸(某江)融合发展交流会21日举行。「某江论坛」吸引了众多嘉宾。"
+    assert len(events(text, published="2021-03-22")) == 1
+    text = ("第九届中国—南亚博览会暨第29届中国昆明进出口商品交易会推介会12日在北京举行。"
+            "第九届南博会暨第29届昆交会将于明年8月在昆明举行。第九届南博会将展出新产品。")
+    got = events(text, published="2024-12-13")
+    assert len(got) == 2 and all("暨" in n for n, *_ in got)
+
+
+def test_press_conferences_and_described_exhibitions_are_not_events():
+    assert events("4月14日,国新办举行新闻发布会,介绍一季度进出口情况。展会期间还举办了艺术展览。",
+                  published="2020-04-14") == []

@@ -46,7 +46,7 @@ COUNTED = re.compile(r"(?<![第\d一二三四五六七八九十])(?:\d+|[一二�
 VERB_INSIDE = re.compile(r"举行|举办|召开|参加|出席|签署|签约项目|表示|认为|指出|优化|发挥|可以|我们|应当|需要|实践")
 # internal government and party meetings are not cooperation events of the genre
 INTERNAL_MEETING = re.compile(r"常委|常务会议|全体会议|全会|党组|党委|工作会议|视频会议|推进会|调度会|部署会|动员|表彰|"
-                              r"培训|记者会|通气会|务虚会|办公会|专题会议|例会|人大|政协会议")
+                              r"培训|记者会|通气会|务虚会|办公会|专题会议|例会|人大|政协会议|发布会$")
 DURATION = re.compile(r"(?:为期|历时|持续|会期)?(?P<n>\d+|[一二两三四五六七八九十]+)天(?![后前内里以])")
 VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览中心|会展中心|博览中心|国际博览中心|酒店|宾馆|大厦|大会堂|[厅馆]))")
 ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
@@ -370,10 +370,12 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             cut = _cut_intro(long + "会", 1)[:-1] if long else long
             aliases[m.group("alias")] = cut
         found = candidate_names(text)
-        for s in sent.series:  # sentence-local offsets
-            if s.edition and not any(c.start <= s.start < c.end or c.start < s.end <= c.end for c in found):
-                found.append(Candidate(s.start, s.end, text[s.start:s.end], s.series.event_type, False, False))
-            elif s.edition is None:
+        joined = _joined_series(sent)
+        for start, end, etype in joined:  # sentence-local offsets
+            if not any(c.start <= start < c.end or c.start < end <= c.end for c in found):
+                found.append(Candidate(start, end, text[start:end], etype, False, False))
+        for s in sent.series:
+            if s.edition is None:
                 bare.append((sent, s))
         new: list[Event] = []
         for cand in sorted(found, key=lambda c: c.start):
@@ -397,7 +399,7 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             if dated:
                 at.last = dated[-1][2]
     events = _merge(_expand_aliases(events, aliases))
-    events = events + _series_only_events(doc, events, bare)
+    events = _edition_only_names(events + _series_only_events(doc, events, bare))
     _inherit_city(events, at)
     return events
 
@@ -459,6 +461,37 @@ def _series_only_events(doc: Document, events: list[Event], bare: list) -> list[
     return out
 
 
+def _joined_series(sent: Sentence) -> list[tuple[int, int, str]]:
+    """Series named with their editions, those joined by 暨 as one name ('第五届南博会暨第25届昆交会')."""
+    out: list[tuple[int, int, str]] = []
+    for s in sent.series:
+        if not s.edition:
+            continue
+        if out and sent.text[out[-1][1]:s.start] == "暨":
+            out[-1] = (out[-1][0], s.end, out[-1][2])
+        else:
+            out.append((s.start, s.end, s.series.event_type))
+    return out
+
+
+def _edition_only_names(events: list[Event]) -> list[Event]:
+    """'第五届博览会' and a mention of '中国—东盟博览会' in one article: one event, that series' fifth edition."""
+    out = list(events)
+    for e in events:
+        m = re.fullmatch(r"第[\d一二三四五六七八九十]+届(?P<head>.{2,4})", e.name)
+        if not m or e.series:
+            continue
+        bare = [o for o in out if o.series and o.name.endswith(m.group("head"))
+                and o.evidence[0].rule == "event.series_mention" and o.edition in (None, e.edition)]
+        if len(bare) == 1:
+            series = bare[0]
+            e.series, e.name_en, e.aliases = series.series, series.name_en, sorted({*e.aliases, series.name})
+            e.city, e.country_code = e.city or series.city, e.country_code or series.country_code
+            e.evidence.extend(series.evidence)
+            out.remove(series)
+    return out
+
+
 def _share_between_coordinated(events: list[Event], sent: Sentence) -> None:
     """'第四届中俄博览会和第二十八届哈洽会…在哈尔滨闭幕': coordinated events share date and city."""
     ordered = sorted(events, key=lambda e: e.evidence[0].start)
@@ -506,14 +539,34 @@ def _norm(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
+def _editions(name: str) -> frozenset[tuple[str, int | None]]:
+    """The (series, edition) pairs a name holds: '第五届南博会暨第25届昆交会' holds two."""
+    return frozenset((m.series.series, m.edition) for m in find_series(name))
+
+
+def _only_series(name: str) -> bool:
+    """Is the name nothing but recurring series with their editions ('第五届南博会暨第25届昆交会')?"""
+    covered = sum(m.end - m.start for m in find_series(name))
+    return covered >= len(re.sub(r"暨|和|与|[“”\"]", "", name)) - 1
+
+
 def _same(a: Event, b: Event) -> bool:
     na, nb = _norm(a.name), _norm(b.name)
     if na == nb:
         return True
     if a.series and a.series == b.series and (a.edition == b.edition or not a.edition or not b.edition):
         return na.endswith(nb) or nb.endswith(na) or (a.edition == b.edition and a.edition is not None)
+    short_name, long_name = sorted((a.name, b.name), key=lambda n: len(_bare(n)))
+    es, el = _editions(short_name), _editions(long_name)
+    if es and es <= el and "暨" in long_name and a.article_no == b.article_no and _only_series(short_name) \
+            and _only_series(long_name):
+        return True  # '第五届南博会' names one of '第五届中国—南亚博览会暨第25届中国昆明进出口商品交易会'
     short, long = sorted((na, nb), key=len)
     if len(short) >= 5 and long.endswith(short):
+        return True
+    # '2019年「连江论坛」暨…交流会': a quoted part of a longer name is its short form
+    if re.search(rf"[「“\"]{re.escape(_bare(short_name))}[」”\"]", long_name):
         return True
     # '两岸企业家峰会' = '2019两岸企业家紫金山峰会', '新辽经贸理事会会议' = '新加坡—辽宁经济贸易理事会第九次会议':
     # a short form keeps the long name's characters in order, and its head
