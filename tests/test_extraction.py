@@ -507,3 +507,21 @@ def test_names_of_one_event_merge():
 def test_press_conferences_and_described_exhibitions_are_not_events():
     assert events("4月14日,国新办举行新闻发布会,介绍一季度进出口情况。展会期间还举办了艺术展览。",
                   published="2020-04-14") == []
+
+
+def test_partners_listed_before_and_referred_back_with_respectively():
+    text = ("上半年,甲、乙两国之外,越南、缅甸、泰国为广西在东盟的前三大贸易伙伴,"
+            "广西与上述三国的进出口额分别为152.6亿元、139.4亿元和71.2亿元,其中对越南、缅甸分别增长12.3%和31.7%。")
+    got = flows(text, published="2019-07-20")
+    assert [(r, p, v, g) for r, p, _, _, _, v, _, g in got] == [
+        ("CN-GX", "VN", 15260000000, 12.3), ("CN-GX", "MM", 13940000000, 31.7), ("CN-GX", "TH", 7120000000, None)]
+
+
+def test_the_place_a_report_is_filed_from_is_no_side_and_national_statistics_have_their_nation():
+    text = ("(中央社记者台北2024年7月9日电)财政部今天公布出口统计。"
+            "上半年对美国出口519.8亿美元,年增42.6%;对日本出口148.2亿美元,增8.9%。")
+    got = flows(text, published="2024-07-09")
+    assert [(r, p, f, v) for r, p, f, _, _, v, _, _ in got] == [
+        ("TW", "US", "export", 51980000000), ("TW", "JP", "export", 14820000000)]
+    text = "新华社北京4月14日电 海关总署14日发布数据,一季度对东盟进出口9913亿元,增长6.1%。"
+    assert [(r, p) for r, p, *_ in flows(text, published="2020-04-14")] == [("CN", "ASEAN")]

@@ -158,5 +158,14 @@ def explicit_years(text: str) -> list[int]:
     return [int(m.group("y")) for m in YEAR_RE.finditer(text)]
 
 
+# a report's dateline: '新华社沈阳2月5日电', '中央社记者台北2024年7月9日电', '台湾网4月25日消息'
+DATELINE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯|报道)")
+
+
+def dateline_at(text: str, pos: int) -> bool:
+    """Does a dateline start at pos (so that a place right before it is where the report was filed)?"""
+    return DATELINE.match(text, pos) is not None
+
+
 RELATIVE_DAYS = {"次日": 1, "第二天": 1, "翌日": 1, "当天": 0, "当日": 0, "同日": 0, "同一天": 0}
 RELATIVE_DAY_RE = re.compile("|".join(RELATIVE_DAYS))

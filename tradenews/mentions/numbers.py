@@ -187,6 +187,7 @@ GROWTH_RE = re.compile(
     rf"(?:{alternation('growth_base')})?(?P<dir>{GROWTH_UP}|{GROWTH_DOWN})了?(?:{PREFIX_RE})?"
     rf"(?P<sign>-|负)?(?P<num>{NUM})(?P<unit>%|倍|个百分点|成)"
 )
+GROWTH_LISTED = re.compile(rf"(?:、|和|及|与)(?P<num>{NUM})(?:%|倍|成)")
 GROWTH_HINT = re.compile(r"[%倍点成]")  # the last character of every unit GROWTH_RE reads
 DOWN_RE = re.compile(rf"(?:{GROWTH_DOWN})")
 # month on month (环比), multi-year averages (年均) and fixed base years (较2019年) are not year-on-year
@@ -210,11 +211,19 @@ def find_growth(text: str, offset: int = 0) -> list[Growth]:
             value = parse_number(m.group("num")) * GROWTH_UNITS[unit]
         except (ValueError, KeyError, IndexError):
             continue
-        if DOWN_RE.fullmatch(m.group("dir")):
-            value = -value
+        sign = -1 if DOWN_RE.fullmatch(m.group("dir")) else 1
         if m.group("sign"):
-            value = -value
-        out.append(Growth(offset + m.start(), offset + m.end(), round(value, 4)))
+            sign = -sign
+        out.append(Growth(offset + m.start(), offset + m.end(), round(sign * value, 4)))
+        # '分别增长12.3%、8.1%和31.7%': the rates listed after the first share its direction
+        pos = m.end()
+        while (more := GROWTH_LISTED.match(text, pos)) is not None:
+            try:
+                listed = parse_number(more.group("num")) * GROWTH_UNITS[unit]
+            except (ValueError, KeyError, IndexError):
+                break
+            out.append(Growth(offset + more.start("num"), offset + more.end(), round(sign * listed, 4)))
+            pos = more.end()
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tradenews.mentions.dates import dateline_at
 from tradenews.mentions.numbers import parse_count
 from tradenews.model import Deal, Document, Money
 from tradenews.records.context import Clause, Sentence
@@ -54,7 +55,6 @@ THAT_PLACE = re.compile(r"该省|该市|该区")
 THAT_COMPANY = re.compile(r"该企业|该公司|该集团|这家企业|这家公司")
 # a counterpart named only as a kind ('全球合作伙伴', '外方客商') is no party
 GENERIC_COUNTERPART = re.compile(r"^(?:全球|各国|国内外|境内外|海外|国外|外方|中外|相关|有关|美国|外国)?(?:合作伙伴|客商|企业|厂商|买家|伙伴)$")
-DATELINE_AT = re.compile(r"\d{1,2}月\d{1,2}日(?:电|消息|讯)")
 CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上届|去年|上年|往届)[^,，。]{0,6}(?:增加|增长|减少|下降|多|少)了?$")
 LOCATION_MARK = re.compile(r"[在于赴到对]$|来自$")  # where it happens / whom it targets, not who signs
 DEAL_WORD = re.compile(r"采购|投资|成交|购买|订单|贷款|授信|融资|合同|引资")
@@ -102,7 +102,7 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     for p in sent.places:
         if start <= p.start < end and not any(a <= p.start < b for a, b in taken):
             if p.kind == "group" or LOCATION_MARK.search(sent.doc.text[max(0, p.start - 2):p.start]) \
-                    or DATELINE_AT.match(sent.doc.text, p.end):
+                    or dateline_at(sent.doc.text, p.end):
                 continue  # '在济南签署', '新华社厦门9月8日电': where something happens or is reported from
             if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
                 out.append((p.start, Party(sent.doc.text[p.start:p.end + 1], p.country_code, "country")))
@@ -285,7 +285,7 @@ def _named_before(earlier: list[Sentence], sent: Sentence, word: str) -> Party |
     for prev in reversed([*earlier, sent]):
         limit = sent.start + sent.text.find(word) if prev is sent else prev.end
         for p in reversed([p for p in prev.places if p.start < limit]):
-            if p.country_code == "CN" and p.kind == want and not DATELINE_AT.match(prev.doc.text, p.end):
+            if p.country_code == "CN" and p.kind == want and not dateline_at(prev.doc.text, p.end):
                 return Party(p.name, "CN", "region")
     return None
 

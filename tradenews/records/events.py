@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tradenews.mentions.dates import RELATIVE_DAY_RE, RELATIVE_DAYS, find_days
+from tradenews.mentions.dates import DATELINE, RELATIVE_DAY_RE, RELATIVE_DAYS, find_days
 from tradenews.mentions.numbers import parse_number
 from tradenews.mentions.places import find_places
 from tradenews.mentions.series import find_series, parse_edition
@@ -53,8 +53,6 @@ ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
 TIME_WORDS = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日|\d{1,2}[:：]\d{2}|\s)*")
 TODAY = re.compile(r"今天|今日|昨天|昨日")
 SOME_DAYS_AGO = re.compile(r"日前|近日|前不久|此前|早前|近期|上周|本周|前些天")  # no day to publish
-DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯|报道)")
-DATELINE_CITY = re.compile(r"(?:社|网|报|台|电视台)?(?P<where>[\u4e00-\u9fff]{2,6}?)(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯)")
 COORDINATION = re.compile(r"^[”\"」]?(?:和|与|及|、)[“\"「]?$")
 MUNICIPALITIES = {"CN-BJ", "CN-SH", "CN-TJ", "CN-CQ"}
 ONE_DAY_TYPES = {"conference", "forum", "promotion", "matchmaking", "symposium", "signing_ceremony", "other"}
@@ -342,7 +340,7 @@ def _article_time(doc: Document, sents: list[Sentence]) -> ArticleTime:
         if not m:
             continue
         try:
-            at.dateline = dt.date(doc.reference_date.year, int(m.group("m")), int(m.group("d")))
+            at.dateline = dt.date(int(m.group("y") or doc.reference_date.year), int(m.group("m")), int(m.group("d")))
         except ValueError:
             break
         if at.dateline > doc.reference_date + dt.timedelta(days=2):

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from tradenews.mentions.dates import dateline_at
 from tradenews.mentions.numbers import find_quantities
 from tradenews.mentions.places import find_places
 from tradenews.model import Document, Place, Quantity, TradeFlow
@@ -36,6 +37,7 @@ RANK_ALONE = re.compile(r"^[^,，]{0,12}?第[一二三四五六七八九十\d]{1
 FROM_TO = re.compile(r"[由从].{0,30}?(?:增长?至|增长到|增加到|增加至|升至|提高到|提高至|扩大到|扩大至|达到|到|至)")
 QTY_UNITS = mapping("trade_quantity_unit")
 PERIOD_HINT = re.compile(r"[年月季]")
+BACK_LIST = re.compile(r"上述|以上|这[两三四五六七八九十\d]+|[两三四五六七八九十\d]+国")  # '与上述四国', '与三国'
 # a clause that opens with its subject place ('2020年辽宁发送中欧班列…'): the reporter of what follows
 SUBJECT_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年|今年|去年|上半年|前\S{1,3}个?月|[\d一二三四]季度)*(?:全省|全市|我省|我市)?"
                            r"[\u4e00-\u9fff]{2,6}?(?:省|市|自治区)?(?:发送|开行|实现|完成|共|累计)")
@@ -79,6 +81,7 @@ class TradeContext:
     partner: Side | None = None
     pair: tuple[Side, Side] | None = None  # the pair last named, for 双边/两国/两地
     period: tuple[dt.date, dt.date] | None = None
+    listed: tuple[Side, ...] = ()  # the places a clause last listed ('越南、缅甸、泰国、老挝为…'), for '与上述四国…分别'
     flow: str | None = None  # the flow word of an earlier clause of the same sentence
     growth: float | None = None  # a growth stated before its figure ('出口增长13.5%,达311亿美元')
 
@@ -181,6 +184,19 @@ def _home_city(doc: Document) -> Side | None:
     return Side(code, ref.name if ref else code)
 
 
+def _listed(text: str, start: int, places: list[Place]) -> list[Place]:
+    """Places a clause lists, joined by 、/和/及 ('德国、荷兰、英国分别为…')."""
+    out: list[Place] = []
+    for p in places:
+        if out and text[out[-1].end - start:p.start - start] in ("、", "和", "及", "与", "以及"):
+            out.append(p)
+        elif len(out) < 2:
+            out = [p]
+        else:
+            break
+    return out if len(out) > 1 else []
+
+
 def _commodity(text: str, kw_end: int, num_start: int, head: str = "") -> str | None:
     """Goods named between the flow word and the figure ('出口钢材26.9亿元'), or between the partner and the
     flow word ('与越南农产品进出口额')."""
@@ -272,7 +288,7 @@ def _skip_reason(text: str) -> str | None:
 
 
 def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates: Fates,
-                rows: list[TradeFlow], pending: list) -> TradeContext:
+                rows: list[TradeFlow], pending: list, national: Side | None = None) -> TradeContext:
     """Read one clause: its flows go into `rows`, its figures' fates into `fates`; returns the context for
     the next clause."""
     pats = _patterns()
@@ -281,7 +297,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     has_flow = pats["flow"].search(text) is not None
     # the world is no partner: trade with 全球/世界 is a total, and the words mostly describe ('全球最大')
     places = [p for p in sent.places if clause.start <= p.start < clause.end and p.end <= clause.end
-              and p.code != "WORLD"]
+              and p.code != "WORLD" and not dateline_at(doc.text, p.end)]  # nor is where the report was filed
     has_money = any(clause.start <= m.start < clause.end for m in sent.money)
     if not (has_flow or has_money or places or PERIOD_HINT.search(text) or pats["carry"].match(text)):
         return ctx  # a clause with no side, flow word, period or figure changes nothing
@@ -349,7 +365,9 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
             and pair:
         reporter, partner = pair
     flow = mapping("trade_flow_word")[kw.group(0).replace(" ", "")] if kw else ctx.flow
-    new_ctx = replace(ctx, reporter=reporter, partner=partner, pair=pair, flow=flow)
+    listed = _listed(text, clause.start, places)
+    new_ctx = replace(ctx, reporter=reporter, partner=partner, pair=pair, flow=flow,
+                      listed=tuple(_side(p) for p in listed) if len(listed) > 1 else ctx.listed)
     if periods and not figures:
         new_ctx = replace(new_ctx, period=(periods[-1].first, periods[-1].last))
     elif periods and periods[0].start < figures[0].start:
@@ -357,6 +375,14 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
 
     if not figures:
         growth = [g for g in sent.growth if clause.start <= g.start < clause.end]
+        if "分别" in text and len(listed) == len(growth) > 1:
+            # '其中对越南、缅甸分别增长12.3%和31.7%': each growth is its partner's in the rows just read
+            for p, g in zip(listed, growth):
+                for r in reversed(rows):
+                    if r.partner_code == p.code and r.growth_pct is None and r.article_no == sent.article_no:
+                        r.growth_pct = g.pct
+                        break
+            return new_ctx
         if kw and growth:
             new_ctx = replace(new_ctx, growth=growth[0].pct)
             if reporter and partner and new_ctx.period:
@@ -380,6 +406,9 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         return new_ctx
 
     partners = [_side(p) for p in sides.partners] if sides.partners and not sides.paired else None
+    if (not partners or len(partners) < 2) and "分别" in text and len(figures) >= 2 and BACK_LIST.search(text) \
+            and len(ctx.listed) == len(figures):
+        partners = list(ctx.listed)  # '与上述四国的进出口额分别为…': the countries just listed
     if partners and len(partners) > 1:
         if "分别" in text and len(figures) == len(partners) and reporter and new_ctx.period:
             for p, f in zip(partners, figures):
@@ -391,6 +420,8 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         fates.leave_all(figures, "trade.several_partners", "one figure for several partners together")
         return replace(new_ctx, partner=None)
 
+    if reporter is None and partner and national:
+        reporter = national  # '财政部今天公布…对美国出口…': the statistics of the nation that releases them
     if not (reporter and partner):
         fates.leave_all(figures, "trade.no_partner" if reporter else "trade.no_reporter",
                         "a total with no partner" if reporter else "no reporter named or carried")
@@ -430,6 +461,20 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     return replace(new_ctx, growth=None)
 
 
+def national_reporter(doc: Document, sents: list[Sentence]) -> Side | None:
+    """The nation whose statistics an article reports when it cites a national authority (海关总署, 国家统计局,
+    财政部...) and names no reporter: the country of its dateline, else China."""
+    source = re.compile(alternation("national_statistics_source"))
+    if not any(source.search(s.text) for s in sents[:12]):
+        return None
+    for s in sents[:6]:
+        for p in s.places:
+            if dateline_at(doc.text, p.end) and p.country_code:
+                ref = place_by_code().get(p.country_code)
+                return Side(p.country_code, ref.name if ref else p.country_code)
+    return Side("CN", "中国")
+
+
 def _valid_pair(reporter: Side, partner: Side) -> bool:
     """A flow crosses a border: one side foreign (Hong Kong, Macao and Taiwan count as customs territories)."""
     return reporter.code != partner.code and not (is_chinese(reporter.code) and is_chinese(partner.code))
@@ -443,6 +488,7 @@ def extract_trade_flows(doc: Document, sents: list[Sentence], fates: Fates | Non
     prev: tuple[int, int] = (-1, -1)
     flow_re = _patterns()["flow"]
     trade_blocks = {s.block_no for s in sents if flow_re.search(s.text)}
+    national = national_reporter(doc, sents)
     for sent in sents:
         if sent.article_no != prev[0]:
             ctx = TradeContext()
@@ -452,7 +498,7 @@ def extract_trade_flows(doc: Document, sents: list[Sentence], fates: Fates | Non
         if sent.block_no not in trade_blocks:
             continue  # a paragraph that never speaks of trade states no flow and names no trading side
         for ci in range(len(sent.clauses)):
-            ctx = read_clause(doc, sent, ci, ctx, fates, rows, pending)
+            ctx = read_clause(doc, sent, ci, ctx, fates, rows, pending, national)
     return _dedupe(_attach_pending_growth(rows, pending))
 
 
