@@ -525,3 +525,19 @@ def test_the_place_a_report_is_filed_from_is_no_side_and_national_statistics_hav
         ("TW", "US", "export", 51980000000), ("TW", "JP", "export", 14820000000)]
     text = "新华社北京4月14日电 海关总署14日发布数据,一季度对东盟进出口9913亿元,增长6.1%。"
     assert [(r, p) for r, p, *_ in flows(text, published="2020-04-14")] == [("CN", "ASEAN")]
+
+
+def test_signers_listed_with_respectively_and_an_amount_two_clauses_after_the_agreement():
+    got = deals("浙江、福建、广东代表团签约额分别为48.3亿元、45.5亿元和39.7亿元。", published="2013-05-20")
+    assert [(a, v) for _, a, _, v, *_ in got] == [("浙江", 4830000000), ("福建", 4550000000),
+                                                   ("广东代表团", 3970000000)]
+    text = "某某集团与智利某铜业公司签署阴极铜长期采购协议,年采购量6万吨,首年合同金额约3.9亿美元。"
+    got = deals(text, published="2018-11-10")
+    assert [(a, b, v, q) for _, a, b, v, _, q, _ in got] == [("某某集团", "某铜业公司", 390000000, "approx")]
+
+
+def test_a_foreign_region_or_company_written_with_its_country_and_asian_company_suffixes():
+    got = deals("海南省与印度尼西亚北苏门答腊省签署建立友好省份关系意向书。", published="2025-03-01")
+    assert [(a, b) for _, a, b, *_ in got] == [("海南", "北苏门答腊省")]
+    got = deals("韩国某某株式会社与某经济技术开发区签署项目投资协议,增资2.5亿美元。", published="2015-09-01")
+    assert got[0][1] == "某某株式会社" and got[0][3] == 250000000

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tradenews.mentions.dates import dateline_at
 from tradenews.mentions.numbers import parse_count
+from tradenews.mentions.places import find_places
 from tradenews.model import Deal, Document, Money
 from tradenews.records.context import Clause, Sentence
 from tradenews.records.names import is_subsequence
@@ -47,7 +48,8 @@ TALLY_AMOUNT = re.compile(r"额|金额|总额|总值|成交")
 TALLY_EXCEPTIONS = re.compile(r"利用外资|实际利用|直接投资")
 CONTINUATION = re.compile(r"(?:其中)?(?:为|达|达到|是|约为|共计|计|合计)?")
 # an expo's own figures: its trade and orders are deals of the expo
-EXPO_MENTION = re.compile(r"(?:本届|此次|这次|该)?(?:博览会|交易会|洽谈会|展览会|展会|进博会|广交会|投洽会|东博会)")
+# a gathering as the text names it, short forms included ('本届义博会', '广交会', '东博会')
+EXPO_MENTION = re.compile(r"(?:本届|此次|这次|该)?[\u4e00-\u9fff]{0,2}?(?:博览会|交易会|洽谈会|展览会|展会|博会|交会|洽会)")
 # the gathering is the subject of the figure: '博览会对外贸易额…', '本届博览会共成交…'
 EXPO_SUBJECT = re.compile(rf"(?:{EXPO_MENTION.pattern})(?:期间|共|累计|总|对外)?[^,，上的在]{{0,6}}?(?:额|成交)")
 EXPO_CONTEXT = re.compile(r"博览会|交易会|展会|洽谈会|进博会|广交会|本届|会期|参展|展商|采购商")
@@ -137,10 +139,12 @@ def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]
         limit = clause.start + m.end() + topic.start()
     b_side = _mentions_between(sent, clause.start + m.end(), limit)
     segment = sent.doc.text[clause.start + m.end():limit]
-    if len(b_side) == 1 and b_side[0].kind == "country" and segment.startswith(b_side[0].name) \
-            and re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,14}", segment[len(b_side[0].name):]):
-        # '德国瓦克化学': a company the gazetteers do not know, written with its country
-        b_side = [Party(segment[len(b_side[0].name):], b_side[0].country, "company")]
+    lead = find_places(segment)
+    if len(b_side) == 1 and b_side[0].kind == "country" and lead and lead[0].start == 0 and lead[0].kind == "country" \
+            and re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,14}", segment[lead[0].end:]):
+        # '德国瓦克化学', '印尼中爪哇省': a company or a region the gazetteers do not know, written with its country
+        rest = segment[lead[0].end:]
+        b_side = [Party(rest, b_side[0].country, "region" if rest.endswith(("省", "州", "市", "区")) else "company")]
     at = clause.start + m.start()
     inside_name = any(a <= at <= b or a == at + 1 for a, b in sent.excluded)
     if not b_side and not inside_name:  # '第四届中俄博览会和哈洽会共签署': 和 joins two names, not two parties
@@ -198,14 +202,18 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                     not_deal = None  # a tally's own subtotal ('其中利用外资1980亿元') is part of the signing
                 if not linked or not_deal:
                     continue
-                # '…与A、B签署采购协议,签约总金额超2.6亿美元': the total is the agreement's amount
-                prev_agreement = prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text) \
-                    and _pair_in(sent, clause) == (None, [])
+                # '…与A、B签署采购协议,(年采购量6万吨,)签约总金额超2.6亿美元': the total is the agreement's amount
+                back = _agreement_before(sent, ci, money_all) if AMOUNT_PHRASE.match(
+                    doc.text, clause.start, money[0].start) else None
+                if back is not None:
+                    prev = sent.clauses[back]
+                prev_agreement = back is not None
                 context = clause.text if (SIGN.search(clause.text) and not prev_agreement) or not prev \
                     else prev.text + "," + clause.text
-                used_clauses.update({ci, ci - 1} if prev is not None and context != clause.text else {ci})
+                linked_from = sent.clauses.index(prev) if prev is not None and context != clause.text else None
+                used_clauses.update(set(range(linked_from, ci + 1)) if linked_from is not None else {ci})
                 deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, earlier,
-                                          prev is not None and context != clause.text, main_event))
+                                          linked_from, main_event))
             # agreements without an amount
             for ci, clause in enumerate(sent.clauses if SIGN.search(text) and AGREEMENT.search(text) else ()):
                 if ci in used_clauses or not SIGN.search(clause.text) or not AGREEMENT.search(clause.text):
@@ -316,14 +324,15 @@ def _last_org_in_block(earlier: list[Sentence], block_no: int) -> Party | None:
     return None
 
 
-def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, earlier, linked_prev,
+def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, earlier, linked_from: int | None,
                  main_event: str | None = None):
+    """The deals of the amounts of one clause; linked_from: the clause (index) the amount continues, if any."""
     text = sent.text
     a, bs = sentence_pair
     clause_a, clause_bs = _pair_in(sent, clause)
     if clause_a or clause_bs:
         a, bs = clause_a or a, clause_bs or bs
-    scope_start = sent.clauses[sent.clauses.index(clause) - 1].start if linked_prev else clause.start
+    scope_start = sent.clauses[linked_from].start if linked_from is not None else clause.start
     count = _count(context) or (_count(sent.clauses[sent.clauses.index(clause) - 1].text)
                                 if sent.clauses.index(clause) else None)
     ci = sent.clauses.index(clause)
@@ -372,6 +381,16 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
                 bs = [Party(places[0].name, places[0].country_code, "region")]
     out = []
     pairs: list[tuple[Party | None, Money, str]]
+    listed = _listed_parties(sent, clause.start, money[0].start) if len(money) > 1 and "分别" in text else []
+    if len(listed) == len(money):
+        # '湖南、安徽、江西代表团签约额分别为483.7亿元、455.2亿元和397.6亿元': one signer per amount
+        out = []
+        for party, m in zip(listed, money):
+            out.append(Deal(_deal_type(context, text), _status(context), party.name, doc.doc_id,
+                            [sent.evidence("deal.respectively", clause.start, clause.end)], party_a_country=party.country,
+                            party_a_kind=party.kind, amount=m.amount, currency=m.currency,
+                            amount_qualifier=m.qualifier, aggregate=True, article_no=sent.article_no))
+        return out
     if len(money) > 1 and len(bs) == len(money) and "分别" in text:
         segments = _segments(clause, money)
         pairs = [(b, m, seg) for b, m, seg in zip(bs, money, segments)]
@@ -397,6 +416,25 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     return out
 
 
+# a clause that only states an amount: '签约总金额超2.6亿美元', '首年合同金额约3.9亿美元', '金额达…'
+AMOUNT_PHRASE = re.compile(r"(?:其中)?[\u4e00-\u9fff]{0,4}?(?:签约|合同|协议|成交|采购)?(?:总)?(?:金额|总额|额|货值|价值)"
+                           r"(?:为|达|达到|约|超|超过|逾|近|共|合计|计)*$")
+
+
+def _agreement_before(sent: Sentence, ci: int, money: list[Money]) -> int | None:
+    """The agreement clause an amount clause continues: one of the two clauses before it that signs an
+    agreement and states no amount of its own."""
+    for back in (ci - 1, ci - 2):
+        if back < 0:
+            return None
+        c = sent.clauses[back]
+        if any(c.start <= m.start < c.end for m in money):
+            return None
+        if SIGN.search(c.text) and AGREEMENT.search(c.text):
+            return back
+    return None
+
+
 def _subtotal(sent: Sentence, ci: int) -> bool:
     """Is clause ci part of a breakdown ('其中,出口订单额…,进口订单额…')?"""
     return any(c.text.startswith("其中") for c in sent.clauses[:ci + 1])
@@ -420,6 +458,20 @@ def _party_after_amount(sent: Sentence, m: Money) -> Party | None:
     if tail.group("latin"):
         return Party(tail.group("latin"), None, "company")
     return None
+
+
+def _listed_parties(sent: Sentence, start: int, end: int) -> list[Party]:
+    """Places and organizations listed between start and end, joined by 、/和/及 ('湖南、安徽、山西代表团')."""
+    spans = sorted([(o.start, o.end, Party(o.name, o.country_code, o.kind)) for o in sent.orgs if start <= o.start < end]
+                   + [(p.start, p.end, Party(p.name, p.country_code, "region")) for p in sent.places
+                      if start <= p.start < end and not any(o.start <= p.start < o.end for o in sent.orgs)])
+    out: list[tuple[int, int, Party]] = []
+    for item in spans:
+        if out and sent.doc.text[out[-1][1]:item[0]] in ("、", "和", "及", "以及"):
+            out.append(item)
+        elif len(out) < 2:
+            out = [item]
+    return [p for _, _, p in out] if len(out) > 1 else []
 
 
 def _segments(clause: Clause, money: list[Money]) -> list[str]:
