@@ -541,3 +541,27 @@ def test_a_foreign_region_or_company_written_with_its_country_and_asian_company_
     assert [(a, b) for _, a, b, *_ in got] == [("海南", "北苏门答腊省")]
     got = deals("韩国某某株式会社与某经济技术开发区签署项目投资协议,增资2.5亿美元。", published="2015-09-01")
     assert got[0][1] == "某某株式会社" and got[0][3] == 250000000
+
+
+def test_bylines_and_local_times_before_the_date_and_side_events_in_the_host_city():
+    text = ("本报讯(记者 某某)当地时间5月8日,某省(法兰克福)投资贸易推介会在德国法兰克福举行。"
+            "推介会期间,还举办了某省—法兰克福企业对接会和某省文化旅游论坛。")
+    got = events(text, published="2019-05-10")
+    assert [(n, s, e, c) for n, _, _, s, e, c in got] == [
+        ("某省(法兰克福)投资贸易推介会", D(2019, 5, 8), D(2019, 5, 8), "法兰克福"),
+        ("某省—法兰克福企业对接会", None, None, "法兰克福"), ("某省文化旅游论坛", None, None, "法兰克福")]
+
+
+def test_a_day_without_its_month_reads_against_its_own_paragraph():
+    text = ("某某网成都10月23日电(记者 某某)10月22日,第十五届中国西部国际博览会在成都开幕,为期5天。\n\n"
+            "今年9月,两地签署了合作协议。\n\n"
+            "23日上午,两地合作重点项目签约仪式在成都举行。")
+    got = events(text, published="2015-10-23")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [
+        ("第十五届中国西部国际博览会", D(2015, 10, 22), D(2015, 10, 26)),
+        ("两地合作重点项目签约仪式", D(2015, 10, 23), D(2015, 10, 23))]
+
+
+def test_a_byline_closing_bracket_is_not_part_of_a_name():
+    got = events("(记者某某)2022琼港经贸合作交流会于10月21日在香港举行。", published="2022-10-22")
+    assert [n for n, *_ in got] == ["2022琼港经贸合作交流会"]

@@ -52,6 +52,10 @@ VENUE = re.compile(r"在(?P<venue>[^,，。;；在]{2,24}?(?:会议中心|展览
 ARRIVED = re.compile(r"飞抵|抵达|到达|来到|访问|前往")
 TIME_WORDS = re.compile(r"(?:上午|下午|晚上?|晚间|早上?|中午|凌晨|当天|当日|\d{1,2}[:：]\d{2}|\s)*")
 TODAY = re.compile(r"今天|今日|昨天|昨日")
+# what may open a sentence before its time: the dateline, the byline, the local time
+BYLINE_IN_NAME = re.compile(r"^[(（][^)）]{0,20}(?:记者|通讯员|编辑|摄影|报道)[^)）]{0,20}[)）]")
+BYLINE = re.compile(r"^(?:.{0,24}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯|消息|报道)\s*)?(?:[(（]?记者[^)）,，]{0,16}[)）]\s*)?"
+                    r"(?:[\u4e00-\u9fff]{0,4}(?:当地时间|北京时间))?")
 SOME_DAYS_AGO = re.compile(r"日前|近日|前不久|此前|早前|近期|上周|本周|前些天")  # no day to publish
 COORDINATION = re.compile(r"^[”\"」]?(?:和|与|及|、)[“\"「]?$")
 MUNICIPALITIES = {"CN-BJ", "CN-SH", "CN-TJ", "CN-CQ"}
@@ -101,6 +105,20 @@ def _cut_intro(name: str, head_len: int) -> str:
     return name[last:] if last > 0 else name
 
 
+def _unopened_bracket(name: str) -> int:
+    """Index of the last closing bracket that no bracket inside the name opened, or -1."""
+    depth, last = 0, -1
+    for i, ch in enumerate(name):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth:
+                depth -= 1
+            else:
+                last = i
+    return last
+
+
 def _has_proper_part(part: str) -> bool:
     """Does the part of a name before its head name something (place, edition, year, quote, series, Latin
     letters, words beyond the generic vocabulary)?"""
@@ -134,6 +152,10 @@ def candidate_names(text: str) -> list[Candidate]:
                 name = name[prev.end():].lstrip("”\"」")[1:]
                 break
         name = ABBREVIATION.sub("", _cut_intro(name, len(head)))
+        closing = _unopened_bracket(name)
+        if closing >= 0:
+            name = name[closing + 1:]  # '某某)2022某某交流会': a byline's end is not the name's start
+        name = BYLINE_IN_NAME.sub("", name)  # '(记者某某)2022某某交流会'
         cut = name.rfind("的")  # '以县域命名的进博会': a modifier ending in 的 is not the name
         if cut >= 0 and len(name) - cut - 1 - len(head) >= 2:
             name = name[cut + 1:]
@@ -170,7 +192,8 @@ class ArticleTime:
     dateline: dt.date | None = None
     dateline_city: Place | None = None
     dateline_sentence: int = -1  # start of the sentence that opens with the dateline
-    last: dt.date | None = None
+    last: dt.date | None = None  # the last date the paragraph gave
+    last_block: int = -1
 
     def day(self, d: int) -> dt.date | None:
         """A day of the month of the last date given, else of the dateline; a day after the dateline is
@@ -201,7 +224,7 @@ def _time_clause(sent: Sentence, pos: int) -> bool:
     """'11月7日晚,' — a clause that is only a date (and a time of day) sets the time of the sentence."""
     clause = sent.clauses[sent.clause_of(pos)]
     text = sent.doc.text[clause.start:clause.end]
-    text = re.sub(r"^.{0,20}?\d{1,2}月\d{1,2}日(?:电|消息|讯)\s*|^[\u4e00-\u9fff]{0,4}(?:当地时间|北京时间)", "", text)
+    text = BYLINE.sub("", text)
     return bool(re.fullmatch(rf"{TIME_WORDS.pattern}(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号](?:{TIME_WORDS.pattern})"
                              rf"(?:(?:至|到|-|—)(?:\d{{1,2}}月)?\d{{1,2}}[日号])?{TIME_WORDS.pattern}", text))
 
@@ -392,6 +415,8 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             new.append(ev)
         if len(new) > 1:
             _share_between_coordinated(new, sent)
+        if at.last_block != sent.block_no:
+            at.last, at.last_block = None, sent.block_no  # a day without its month reads against its own paragraph
         if "日" in text or "号" in text:
             dated = _date_mentions(sent, at)
             if dated:
@@ -624,6 +649,17 @@ def _inherit_city(events: list[Event], at: ArticleTime) -> None:
                     and o.start_date <= e.start_date <= o.end_date and o.end_date > o.start_date:
                 e.city, e.country_code = o.city, o.country_code
                 break
+    # the rest of an article's gatherings take the city of the gathering the article reports (its first with
+    # a city, a recurring series first), unless their days fall outside that one's
+    main = next((e for e in events if e.city and e.series), None) or next((e for e in events if e.city), None)
+    if main is not None:
+        lo = (main.start_date or main.end_date)
+        hi = (main.end_date or main.start_date)
+        for e in events:
+            day = e.start_date or e.end_date
+            if e.city is None and e.article_no == main.article_no and (
+                    day is None or lo is None or lo - dt.timedelta(days=1) <= day <= hi + dt.timedelta(days=1)):
+                e.city, e.country_code = main.city, main.country_code
     if at.dateline_city is not None:
         for e in events:
             if e.city is None and at.dateline and at.dateline in (e.start_date, e.end_date):
