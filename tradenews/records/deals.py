@@ -15,31 +15,27 @@ from tradenews.model import Deal, Document, Money
 from tradenews.records.context import Clause, Sentence
 from tradenews.records.names import is_subsequence
 from tradenews.reference import place_by_code
+from tradenews.reference.lexicon import alternation, mapping
 
-SIGN = re.compile(r"签署|签订|签约|签下|达成|缔结")
-AGREEMENT = re.compile(r"协议书?|意向书|合同|备忘录|合作意向|采购意向|意向|订单|框架协议|谅解备忘录")
-AMOUNT_LINK = re.compile(r"金额|货值|总额|总价值|价值|成交额|总投资|投资额|签约额|协议额|引资额|合同引资|合同外资|订单额|"
-                         r"合同额|贷款")
-TYPE_WORDS = [  # first match in the clause (then in the sentence) decides the deal type
-    ("other", re.compile(r"贷款|授信|融资|信贷")),
-    ("purchase", re.compile(r"采购|购买|购进|订购|进口|买|成交")),
-    ("sale", re.compile(r"销售|出售|售出")),
-    ("investment", re.compile(r"投资|注资|设厂|建厂|增资")),
-    ("project_signing", re.compile(r"项目")),
-    ("cooperation", re.compile(r"合作|备忘录|友好|意向书|协议书")),
-]
+SIGN = re.compile(alternation("deal_sign"))
+AGREEMENT = re.compile(alternation("deal_agreement"))
+AMOUNT_LINK = re.compile(alternation("deal_amount_noun"))
+DEAL_TYPES = ("other", "purchase", "sale", "investment", "project_signing", "cooperation")  # first that matches decides
+TYPE_WORDS = [(kind, re.compile("|".join(re.escape(w) for w, k in sorted(mapping("deal_type_word").items(),
+                                                                        key=lambda kv: -len(kv[0])) if k == kind)))
+              for kind in DEAL_TYPES]
 # statistics of investment (固定资产投资, 实际使用外资) and targets are not deals
 NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力争|预计|固定资产|实际使用|实际利用|利用外资|直接投资|"
                       r"营业额|(?:外商投资|外资|民营|国有|私营)企业进出口|以上的?项目|"
                       r"非金融类|投资增长|投资同比")
-AGGREGATE = re.compile(r"累计|共|总|合计|总计|历届|前[一二三四五六七八九十\d]+届")
+AGGREGATE = re.compile(rf"{alternation('deal_aggregate')}|前[一二三四五六七八九十\d]+届")
 INTENDED = re.compile(r"意向")
 PLANNED = re.compile(r"将|计划|拟|准备|有望")
 YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
 PAIR = re.compile(r"与|同|和")
 SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
 INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|建)(?P<what>[^,，。;；]{2,24})")
-MUTUAL = re.compile(r"双方|两地|两国|两省|两市|两岸")
+MUTUAL = re.compile(alternation("pair_back_word"))
 HOME_CITY = re.compile(r"我市|本市|全市")
 COUNT_BREAKDOWN = re.compile(r"其中|累计|历届|年来|以来")
 # a sentence that tallies the signings of an event or a delegation
@@ -52,17 +48,17 @@ CONTINUATION = re.compile(r"(?:其中)?(?:为|达|达到|是|约为|共计|计|�
 EXPO_MENTION = re.compile(r"(?:本届|此次|这次|该)?[\u4e00-\u9fff]{0,2}?(?:博览会|交易会|洽谈会|展览会|展会|博会|交会|洽会)")
 # the gathering is the subject of the figure: '博览会对外贸易额…', '本届博览会共成交…'
 EXPO_SUBJECT = re.compile(rf"(?:{EXPO_MENTION.pattern})(?:期间|共|累计|总|对外)?[^,，上的在]{{0,6}}?(?:额|成交)")
-EXPO_CONTEXT = re.compile(r"博览会|交易会|展会|洽谈会|进博会|广交会|本届|会期|参展|展商|采购商")
+EXPO_CONTEXT = re.compile(alternation("expo_context"))
 THAT_PLACE = re.compile(r"该省|该市|该区")
 THAT_COMPANY = re.compile(r"该企业|该公司|该集团|这家企业|这家公司")
 # a counterpart named only as a kind ('全球合作伙伴', '外方客商') is no party
 GENERIC_COUNTERPART = re.compile(r"^(?:全球|各国|国内外|境内外|海外|国外|外方|中外|相关|有关|美国|外国)?(?:合作伙伴|客商|企业|厂商|买家|伙伴)$")
 CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上届|去年|上年|往届)[^,，。]{0,6}(?:增加|增长|减少|下降|多|少)了?$")
 LOCATION_MARK = re.compile(r"[在于赴到对]$|来自$")  # where it happens / whom it targets, not who signs
-DEAL_WORD = re.compile(r"采购|投资|成交|购买|订单|贷款|授信|融资|合同|引资")
+DEAL_WORD = re.compile(alternation("deal_cue"))
 THIS_EDITION = re.compile(r"本届|此届|该届")
 PROMOTION = re.compile(r"招商|推介")
-PAIR_VERB = re.compile(r"签署|签订|签约|签下|达成|缔结|采购|投资|合作|交流|洽谈|会谈|对接|会见")
+PAIR_VERB = re.compile(alternation("deal_pair_verb"))
 MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备忘录)\D{0,6}?(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)|"
                           r"(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)[^,，。;；]{0,16}?(?:项目|协议|合同|备忘录)")
 
