@@ -565,3 +565,10 @@ def test_a_day_without_its_month_reads_against_its_own_paragraph():
 def test_a_byline_closing_bracket_is_not_part_of_a_name():
     got = events("(记者某某)2022琼港经贸合作交流会于10月21日在香港举行。", published="2022-10-22")
     assert [n for n, *_ in got] == ["2022琼港经贸合作交流会"]
+
+
+def test_cross_strait_trade_and_one_expo_under_two_numerals():
+    assert [(r, p, v) for r, p, _, _, _, v, _, _ in flows("2023年,两岸贸易额达2678亿美元,下降16%。")] == [
+        ("CN", "TW", 267800000000)]
+    text = "第十二届东博会9月在南宁开幕。第12届中国—东盟博览会期间,各方签约踊跃。"
+    assert [(n, e) for n, _, e, *_ in events(text, published="2015-09-20")] == [("第12届中国—东盟博览会", 12)]

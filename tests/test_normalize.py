@@ -70,3 +70,9 @@ def test_html_remnants_become_paragraphs_and_entities_characters():
     assert "第一段 文字。" in text and "第二段&结尾。" in text
     assert text.index("第二段") > text.index("文字。") and "\n" in text[text.index("文字。"):text.index("第二段")]
     assert raw[offsets[text.index("第二段")]] == "第"
+
+
+def test_advertising_spliced_into_a_sentence_is_dropped():
+    text, offsets, _ = normalize_text("28日上午的国新办某某网页版-某某(中国)官方在线登录发布会上,官员介绍了情况。")
+    assert text.startswith("28日上午的国新办发布会上")
+    assert normalize_text("用户登录后可发表评论。")[0] == "用户登录后可发表评论。"

@@ -6,6 +6,9 @@
   A bracketed Latin syllable is dropped only where it is a reading of the character before it
   (pypinyin's dictionary says so), so '(WTO)' or '(APEC)' stay.
 
+- Spliced advertising: mirror sites splice site or app ads into sentences ('…国新办某某网页版-某某(中国)官方
+  在线登录发布会'): a brand, a web/app word, the brand again and a login word, dropped whole.
+
 Each function returns edits (start, end, replacement) over the text it is given; `apply_edits`
 applies them and carries the map to original offsets along.
 """
@@ -68,6 +71,17 @@ def reading_edits(text: str) -> list[Edit]:
         if syl in readings or _toneless(syl) in readings:
             edits.append((m.start(), m.end(), ""))
     return edits
+
+
+# '某某网页版-某某(中国)官方在线登录': a brand, a web/app word, the brand again, a login or download word
+SPLICED_AD = re.compile(r"(?P<brand>[\u4e00-\u9fffA-Za-z]{2,4})(?:网页版|官网|官方网站|APP|App|app)[-—·\s]?(?P=brand)"
+                        r"(?:\([^()]{1,6}\))?(?:官方|官网)?(?:在线)?(?:登录|登陆|入口|下载)(?:入口)?")
+
+
+def spliced_ad_edits(text: str) -> list[Edit]:
+    if "登录" not in text and "入口" not in text and "下载" not in text and "登陆" not in text:
+        return []
+    return [(m.start(), m.end(), "") for m in SPLICED_AD.finditer(text)]
 
 
 def apply_edits(text: str, offsets: array, edits: list[Edit]) -> tuple[str, array]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from opencc import OpenCC
 
-from tradenews.ingest.artefacts import apply_edits, markup_edits, reading_edits
+from tradenews.ingest.artefacts import apply_edits, markup_edits, reading_edits, spliced_ad_edits
 
 TERMINAL = set("。！？!?…”」』\"')）:：；;")
 CLAUSE_PUNCT = re.compile(r"[，,、；;]")
@@ -129,6 +129,7 @@ def normalize_text(text: str) -> tuple[str, array, str]:
     text, offsets = _nfkc(text)
     text, offsets = apply_edits(text, offsets, markup_edits(text))
     text, offsets = apply_edits(text, offsets, reading_edits(text))
+    text, offsets = apply_edits(text, offsets, spliced_ad_edits(text))
     text, changed = _simplify(text)
     cjk = len(CJK.findall(text)) if changed else 0
     script = "Hant" if cjk and changed / cjk > 0.03 else "Hans"

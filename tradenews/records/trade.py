@@ -361,8 +361,10 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
                 partner = None
         if reporter and partner and reporter.code != partner.code and (sides.reporter or sides.partners):
             pair = (reporter, partner)
-    if not (sides.reporter and sides.partners) and not sides.paired and pats["pair_back"].search(text[:max(kw_at, 0) or len(text)]) \
-            and pair:
+    back = pats["pair_back"].search(text[:max(kw_at, 0) or len(text)])
+    if back and pair is None and back.group(0) == "两岸":
+        pair = (Side("CN", "中国"), Side("TW", "台湾"))  # 两岸 are the mainland and Taiwan
+    if not (sides.reporter and sides.partners) and not sides.paired and back and pair:
         reporter, partner = pair
     flow = mapping("trade_flow_word")[kw.group(0).replace(" ", "")] if kw else ctx.flow
     listed = _listed(text, clause.start, places)
