@@ -572,3 +572,16 @@ def test_cross_strait_trade_and_one_expo_under_two_numerals():
         ("CN", "TW", 267800000000)]
     text = "第十二届东博会9月在南宁开幕。第12届中国—东盟博览会期间,各方签约踊跃。"
     assert [(n, e) for n, _, e, *_ in events(text, published="2015-09-20")] == [("第12届中国—东盟博览会", 12)]
+
+
+def test_a_value_its_quote_does_not_state_is_rejected_with_its_reason():
+    from tradenews.pipeline import build_and_validate
+
+    ex = extract_text("2023年,吉林省对俄罗斯进出口190.2亿元,同比增长31.9%。")
+    (flow,) = ex.trade_flows
+    frames, rejected = build_and_validate([ex])
+    assert len(frames["trade_flows"]) == 1 and rejected.empty
+    flow.value = 1902000000.0  # off by a unit: 19.02亿, which the quote does not say
+    frames, rejected = build_and_validate([ex])
+    assert len(frames["trade_flows"]) == 0
+    assert list(rejected["check"]) == ["value_stated_by_quote"] and rejected["table"].tolist() == ["trade_flows"]

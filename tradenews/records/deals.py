@@ -556,6 +556,7 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
             if twin is not None and twin.amount is None and d.amount is not None:
                 for attr in ("amount", "currency", "amount_qualifier", "party_b", "party_b_country", "subject"):
                     setattr(twin, attr, getattr(d, attr))
+                twin.evidence[:0], d.evidence = d.evidence, []  # the quote that states the amount comes first
         if twin is None:
             out.append(d)
             continue

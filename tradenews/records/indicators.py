@@ -61,10 +61,13 @@ def extract_indicators(doc: Document, sents: list[Sentence]) -> list[Indicator]:
                 except (ValueError, KeyError, IndexError):
                     continue
                 # a range '从1万吨发展到3.8万吨' states the latest figure last
-                tail = re.match(rf"[^,，。;；]{{0,8}}?到(?P<num>{NUM})(?P<mult>{MULT})", text[m.end():])
+                tail = re.match(rf"[^,，。;；]{{0,8}}?到(?P<num>{NUM})(?P<mult>{MULT}){re.escape(row['unit_word'])}",
+                                text[m.end():])
+                end = m.end()
                 if tail:
                     try:
                         value = apply_multiplier(parse_number(tail.group("num")), tail.group("mult"))
+                        end = m.end() + tail.end()  # the quote states the figure the row publishes
                     except (ValueError, KeyError, IndexError):
                         pass
                 subject = _subject(sent, sent.start + m.start(), doc)
@@ -75,7 +78,7 @@ def extract_indicators(doc: Document, sents: list[Sentence]) -> list[Indicator]:
                     metric = "cumulative_" + metric
                 taken.append(span)
                 out.append(Indicator(subject, metric, float(value), row["unit"], doc.doc_id,
-                                     [sent.evidence("indicator.metric", sent.start + m.start(), sent.start + m.end())],
+                                     [sent.evidence("indicator.metric", sent.start + m.start(), sent.start + end)],
                                      qualifier=qualifier_of(m.group("pre"), m.group("suf"), None),
                                      article_no=sent.article_no))
         for m in SHARE.finditer(text) if "占" in text else ():  # (SHARE opens with a lazy run of any length)

@@ -15,6 +15,21 @@ REJECT_COLUMNS = ["table", "record_id", "doc_id", "column", "check", "failure_ca
 FACT_TABLES = ("events", "deals", "trade_flows", "indicators")
 
 
+STATED_VALUES = {"trade_flows": ("value", "quantity"), "deals": ("amount",), "indicators": ("value",)}
+
+
+def _stated(quote: str, values: list) -> bool:
+    """Does the quote state every value that is set (as a figure of the grammar, a quantity or a percent)?"""
+    from tradenews.mentions.numbers import find_money, find_percents, find_quantities
+
+    wanted = [float(v) for v in values if v is not None and not pd.isna(v)]
+    if not wanted:
+        return True
+    stated = [m.amount for m in find_money(quote)] + [q.value for q in find_quantities(quote)] + \
+        [p for _, _, p in find_percents(quote)]
+    return all(any(abs(s - w) <= 1e-6 * max(1.0, abs(w)) for s in stated) for w in wanted)
+
+
 def _row_id(table: str, row: pd.Series) -> str:
     return "/".join(str(row[k]) for k in TABLE_BY_NAME[table].primary_key)
 
@@ -70,6 +85,16 @@ def validate_tables(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataF
         rejected += _reject("trade_flows", flows, late, "period_end", "period_end_not_after_reference_date",
                             lambda r: r["period_end"])
         frames["trade_flows"] = flows[~late].reset_index(drop=True)
+    # a published value must be a figure its own quote states (never a value read off by a unit)
+    for table, columns in STATED_VALUES.items():
+        df = frames[table]
+        if not len(df):
+            continue
+        unstated = pd.Series([not _stated(row["quote"], [row[c] for c in columns]) for _, row in df.iterrows()],
+                             index=df.index, dtype=bool)
+        rejected += _reject(table, df, unstated, ",".join(columns), "value_stated_by_quote",
+                            lambda r, cs=columns: "; ".join(f"{c}={r[c]}" for c in cs))
+        frames[table] = df[~unstated].reset_index(drop=True)
     # foreign keys, repeated until nothing more falls out (a rejected event takes its side events along)
     changed = True
     while changed:
