@@ -577,7 +577,7 @@ def test_cross_strait_trade_and_one_expo_under_two_numerals():
 def test_a_value_its_quote_does_not_state_is_rejected_with_its_reason():
     from tradenews.pipeline import build_and_validate
 
-    ex = extract_text("2023年,吉林省对俄罗斯进出口190.2亿元,同比增长31.9%。")
+    ex = extract_text("2023年,吉林省对俄罗斯进出口190.2亿元,同比增长31.9%。", published="2024-02-01")
     (flow,) = ex.trade_flows
     frames, rejected = build_and_validate([ex])
     assert len(frames["trade_flows"]) == 1 and rejected.empty
