@@ -356,3 +356,12 @@ def test_mutated_seeds_always_publish_a_valid_package(tmp_path_factory, mutation
     rejected = rejected_documents(base / "reports")
     assert sorted([*documents_paths(base / "pkg"), *rejected]) == input_files(raw)
     assert summary["documents"] + len(rejected) >= 1
+
+
+@given(st.integers(1, 10 ** 12 - 1), st.sampled_from(["元", "美元", "欧元"]))
+def test_money_written_in_chinese_numerals_reads_as_cn2an_writes_it(n, word):
+    import cn2an
+
+    written = cn2an.an2cn(n)
+    found = find_money(f"合同金额{written}{word},")
+    assert [m.amount for m in found] == [n], written

@@ -27,8 +27,10 @@ DECIMAL_DIGITS = "零〇一二三四五六七八九"
 # number ('1.2.3' and '12345678901234567890' are no figure at all).
 ARABIC = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,16})(?:\.\d{1,8})?(?!\d|\.\d|,\d{3})"
 # A Chinese numeral; not after 数/几 (数十亿 is 'several billion', no figure to publish).
-CHINESE = (rf"(?<![数几{NUMERAL_CLASS[1:-1]}]){NUMERAL_CLASS}{{1,12}}(?:点[{DECIMAL_DIGITS}]{{1,8}})?"
-           rf"(?!{NUMERAL_CLASS})")
+# 万 and 亿 inside a Chinese numeral are part of it ('一亿二千三百四十五万六千七百八十九'); at its end they are its
+# magnitude ('五千万': 五千 x 万), read by MAG.
+CHINESE = (rf"(?<![数几万亿{NUMERAL_CLASS[1:-1]}]){NUMERAL_CLASS}(?:[{NUMERAL_CLASS[1:-1]}万亿]{{0,20}}{NUMERAL_CLASS})?"
+           rf"(?:点[{DECIMAL_DIGITS}]{{1,8}})?(?!{NUMERAL_CLASS})")
 NUM = rf"(?:{ARABIC}|{CHINESE})"
 MAGNITUDES = {w: float(v) for w, v in mapping("magnitude").items()}
 MAG = alternation("magnitude")
@@ -66,7 +68,12 @@ def apply_multiplier(value: float, mult: str | None) -> float:
 
 def figure_value(m: re.Match) -> float:
     """The value of a FIGURE match: 3025亿4800万 is 3025e8 + 4800e4; the second part must be smaller."""
-    value = apply_multiplier(parse_number(m.group("num")), m.group("mult"))
+    num, mult = m.group("num"), m.group("mult")
+    if mult in ("万", "亿") and ("万" in num or "亿" in num):
+        # '三千零二十五亿四千八百万': the closing 万 belongs to the section after 亿, as cn2an reads the whole
+        value = parse_number(num + mult)
+    else:
+        value = apply_multiplier(parse_number(num), mult)
     if m.group("num2"):
         if not m.group("mult") or MAGNITUDES[m.group("mult2")] >= MAGNITUDES[m.group("mult")]:
             raise ValueError("a second part must be of a smaller magnitude")
