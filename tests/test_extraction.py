@@ -585,3 +585,11 @@ def test_a_value_its_quote_does_not_state_is_rejected_with_its_reason():
     frames, rejected = build_and_validate([ex])
     assert len(frames["trade_flows"]) == 0
     assert list(rejected["check"]) == ["value_stated_by_quote"] and rejected["table"].tolist() == ["trade_flows"]
+
+
+def test_projects_listed_before_their_count_are_one_deal_each_with_the_host():
+    text = ("某某经开区管委会赴大阪举行招商推介会。会上,甲田精机、乙川化学、丙山电子等3个制造业项目集中签约,"
+            "涉及智能制造、新能源、新材料等3个领域。")
+    got = deals(text, published="2019-06-01")
+    assert [(a, b) for _, a, b, *_ in got] == [("甲田精机", "某某经开区管委会"), ("乙川化学", "某某经开区管委会"),
+                                              ("丙山电子", "某某经开区管委会")]

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from tradenews.mentions.dates import dateline_at
-from tradenews.mentions.numbers import parse_count
+from tradenews.mentions.numbers import parse_count, parse_number
 from tradenews.mentions.places import find_places
 from tradenews.model import Deal, Document, Money
 from tradenews.records.context import Clause, Sentence
@@ -237,10 +237,58 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                                           [sent.evidence("deal.project_count")], party_a_country=a.country,
                                           party_a_kind=a.kind, deal_count=count[0], aggregate=True,
                                           article_no=sent.article_no))
+        if SIGN.search(text):
+            deals.extend(_listed_projects(doc, sent, earlier))
         if sentence_pair[0] and sentence_pair[1]:
             last_pair_by_block[sent.block_no] = sentence_pair
         earlier.append(sent)
     return _dedupe(deals)
+
+
+# 'A、B、C等3个产业类项目…集中签约': the signers listed before a count that matches them
+LISTED_PROJECTS = re.compile(r"(?P<list>(?:[^,，。;；、:：]{2,16}、){1,20}[^,，。;；、:：]{2,16})等"
+                             r"(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})个[^,，。;；]{0,8}?项目")
+
+
+def _listed_projects(doc: Document, sent: Sentence, earlier: list[Sentence]) -> list[Deal]:
+    """One deal per project listed before '等N个项目' in a signing sentence, the count matching the list."""
+    out = []
+    for m in LISTED_PROJECTS.finditer(sent.text):
+        items = [i.strip() for i in m.group("list").split("、")]
+        try:
+            n = int(parse_number(m.group("n")))
+        except (ValueError, KeyError, IndexError):
+            continue
+        if n != len(items) or any(re.search(r"\d|领域|行业", i) for i in items):
+            continue  # a list of figures or sectors, not of signers
+        host = _host(earlier + [sent], sent.article_no) or _home_party(doc, sent.text)
+        kind = "investment" if re.search(r"投资|产业|总部|工厂", m.group(0)) else "project_signing"
+        start = sent.start + m.start()
+        for item in items:
+            if host is not None and item == host.name:
+                continue
+            out.append(Deal(kind, "signed", item, doc.doc_id, [sent.evidence("deal.listed_projects", start,
+                                                                          sent.start + m.end())],
+                            party_a_kind="company", party_b=host.name if host else None,
+                            party_b_country=host.country if host else None, party_b_kind=host.kind if host else None,
+                            article_no=sent.article_no))
+    return out
+
+
+def _host(sents: list[Sentence], article_no: int) -> Party | None:
+    """The organizer the article names most: a zone, a government, an organization (not a company)."""
+    counts: dict[str, int] = {}
+    kinds: dict[str, Party] = {}
+    for s in sents:
+        if s.article_no != article_no:
+            continue
+        for o in s.orgs:
+            if o.kind in ("government", "organization"):
+                counts[o.name] = counts.get(o.name, 0) + 1
+                kinds.setdefault(o.name, Party(o.name, o.country_code, o.kind))
+    if not counts:
+        return None
+    return kinds[max(counts, key=lambda n: (counts[n], len(n)))]
 
 
 def _count(text: str) -> tuple[int, str] | None:
