@@ -593,3 +593,11 @@ def test_projects_listed_before_their_count_are_one_deal_each_with_the_host():
     got = deals(text, published="2019-06-01")
     assert [(a, b) for _, a, b, *_ in got] == [("甲田精机", "某某经开区管委会"), ("乙川化学", "某某经开区管委会"),
                                               ("丙山电子", "某某经开区管委会")]
+
+
+def test_a_counted_group_is_no_event_name_and_an_opening_ceremony_joined_to_an_event():
+    text = "11月6日,某市交易分团58家企业进入第四届进博会场馆洽谈采购。"
+    assert [n for n, *_ in events(text, published="2021-11-07")] == ["第四届进博会"]
+    text = "29日,第三届中韩贸易投资博览会开幕式暨江苏-韩国企业家交流会在盐城举行。"
+    # the expo (whose opening it is) and the gathering named after 暨
+    assert sorted(n for n, *_ in events(text, published="2021-10-30")) == ["江苏-韩国企业家交流会", "第三届中韩贸易投资博览会"]

@@ -42,7 +42,7 @@ BAD_OPENING = re.compile(r"^(?:对(?!话)|与|[把被让使给要都也还就才
 # what describes a gathering rather than names it: '规模最大的博览会', '为期5天的展会', '以…为主题的交流周'
 DESCRIPTIVE = re.compile(r"最|为主题|为一体|一体的|规模|级别|为期|[\d一二两三四五六七八九十]天的|性的|之一|等")
 # a count before the head describes several gatherings: '8项会议论坛', '3个分论坛', '4场主题分论坛'
-COUNTED = re.compile(r"(?<![第\d一二三四五六七八九十])(?:\d+|[一二三四五六七八九十两几多数]+)[项个场届](?!目)")
+COUNTED = re.compile(r"(?<![第\d一二三四五六七八九十])(?:\d+|[一二三四五六七八九十两几多数]+)[项个场届家名](?!目)")
 VERB_INSIDE = re.compile(r"举行|举办|召开|参加|出席|签署|签约项目|表示|认为|指出|优化|发挥|可以|我们|应当|需要|实践|主持|致辞")
 # internal government and party meetings are not cooperation events of the genre
 INTERNAL_MEETING = re.compile(r"常委|常务会议|全体会议|全会|党组|党委|工作会议|视频会议|推进会|调度会|部署会|动员|表彰|"
@@ -152,6 +152,8 @@ def candidate_names(text: str) -> list[Candidate]:
                 name = name[prev.end():].lstrip("”\"」")[1:]
                 break
         name = ABBREVIATION.sub("", _cut_intro(name, len(head)))
+        # 'X博览会开幕式暨Y交流会': an opening ceremony held as Y; Y is the gathering named
+        name = re.sub(r"^.*?开幕(?:式|仪式)暨", "", name)
         closing = _unopened_bracket(name)
         if closing >= 0:
             name = name[closing + 1:]  # '某某)2022某某交流会': a byline's end is not the name's start
