@@ -601,3 +601,12 @@ def test_a_counted_group_is_no_event_name_and_an_opening_ceremony_joined_to_an_e
     text = "29日,第三届中韩贸易投资博览会开幕式暨江苏-韩国企业家交流会在盐城举行。"
     # the expo (whose opening it is) and the gathering named after 暨
     assert sorted(n for n, *_ in events(text, published="2021-10-30")) == ["江苏-韩国企业家交流会", "第三届中韩贸易投资博览会"]
+
+
+def test_both_sides_of_a_council_and_the_news_source_is_no_party():
+    text = "中意企业家委员会第三次会议4月6日在北京举行。会议期间,双方20家企业签署12项合作协议。"
+    got = deals(text, published="2023-04-07")
+    assert [(a, b, n) for _, a, b, _, _, _, n in got] == [("中国", "意大利", 12)]
+    text = "记者从某省商务厅获悉,某某集团与俄罗斯某公司签署采购协议,金额300万美元。"
+    got = deals(text, published="2023-04-07")
+    assert [(a, v) for _, a, _, v, *_ in got] == [("某某集团", 3000000)]

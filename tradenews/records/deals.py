@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from tradenews.mentions.dates import dateline_at
 from tradenews.mentions.numbers import parse_count, parse_number
 from tradenews.mentions.places import find_places
+from tradenews.mentions.series import find_series
 from tradenews.model import Deal, Document, Money
 from tradenews.records.context import Clause, Sentence
 from tradenews.records.names import is_subsequence
@@ -94,12 +95,14 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     out: list[tuple[int, Party]] = []
     taken = list(sent.excluded)  # names inside event names (中国—非洲经贸博览会) are never parties
     for o in sent.orgs:
-        if start <= o.start < end and not any(a <= o.start < b for a, b in sent.excluded):
+        if start <= o.start < end and not any(a <= o.start < b for a, b in sent.excluded) \
+                and not _is_source(sent, o.start):
             out.append((o.start, Party(o.name, o.country_code, o.kind)))
             taken.append((o.start, o.end))
     for p in sent.places:
         if start <= p.start < end and not any(a <= p.start < b for a, b in taken):
             if p.kind == "group" or LOCATION_MARK.search(sent.doc.text[max(0, p.start - 2):p.start]) \
+                    or _is_source(sent, p.start) \
                     or dateline_at(sent.doc.text, p.end):
                 continue  # '在济南签署', '新华社厦门9月8日电': where something happens or is reported from
             if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
@@ -117,6 +120,14 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
             continue
         merged.append(party)
     return merged
+
+
+SOURCE = re.compile(r"(?:从|据|来自)[^,，。;；]{0,20}?(?:获悉|了解到|得知|消息|介绍|统计|报道|透露)")
+
+
+def _is_source(sent: Sentence, pos: int) -> bool:
+    """Is the mention at pos the source of the news ('记者从商务部获悉', '据海关统计'), not a party?"""
+    return any(m.start() < pos - sent.start < m.end() for m in SOURCE.finditer(sent.text))
 
 
 def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]:
@@ -169,6 +180,8 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
         sentence_pair: tuple[Party | None, list[Party]] = (None, [])
         if MUTUAL.search(text) and sent.block_no in last_pair_by_block:
             sentence_pair = last_pair_by_block[sent.block_no]  # '双方'/'两地' are the pair just named
+        elif MUTUAL.search(text):
+            sentence_pair = _pair_of_gathering(sent, earlier)  # '双方36家企业' at the 中法企业家委员会
         used_clauses: set[int] = set()
         if has_sign:
             for ci, clause in enumerate(sent.clauses):
@@ -237,8 +250,12 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                                           [sent.evidence("deal.project_count")], party_a_country=a.country,
                                           party_a_kind=a.kind, deal_count=count[0], aggregate=True,
                                           article_no=sent.article_no))
-        if SIGN.search(text):
-            deals.extend(_listed_projects(doc, sent, earlier))
+        listed = _listed_projects(doc, sent, earlier) if SIGN.search(text) else []
+        if listed:
+            # the signers listed one by one: the sentence's count of projects is theirs, not another row
+            deals = [d for d in deals if not (d.evidence[0].rule == "deal.project_count"
+                                              and sent.start <= d.evidence[0].start < sent.end)]
+            deals.extend(listed)
         if sentence_pair[0] and sentence_pair[1]:
             last_pair_by_block[sent.block_no] = sentence_pair
         earlier.append(sent)
@@ -273,6 +290,27 @@ def _listed_projects(doc: Document, sent: Sentence, earlier: list[Sentence]) -> 
                             party_b_country=host.country if host else None, party_b_kind=host.kind if host else None,
                             article_no=sent.article_no))
     return out
+
+
+def _pair_of_gathering(sent: Sentence, earlier: list[Sentence]) -> tuple[Party | None, list[Party]]:
+    """The two sides a gathering of the paragraph is named after ('中法企业家委员会', '两岸企业家峰会'), for
+    a 双方 with no pair named before it."""
+    for s in [sent, *reversed([e for e in earlier if e.block_no == sent.block_no or e.article_no == sent.article_no])]:
+        series_spans = [(s.start + m.start, s.start + m.end) for m in s.series]
+        for a, b in s.excluded:
+            name = s.doc.text[a:b]
+            if any(sa <= a and b <= sb for sa, sb in series_spans) or find_series(name):
+                continue  # a recurring expo (中俄博览会) is where sides meet, not the two sides
+            if "两岸" in name:
+                return Party("大陆", "CN", "region"), [Party("台湾", "TW", "region")]
+            inside: list = []
+            for p in s.places:
+                if a <= p.start < b and p.code not in [q.code for q in inside]:
+                    inside.append(p)
+            if len(inside) == 2:
+                first, second = inside
+                return Party(first.name, first.country_code, "country"), [Party(second.name, second.country_code, "country")]
+    return None, []
 
 
 def _host(sents: list[Sentence], article_no: int) -> Party | None:
