@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tradenews.mentions.dates import dateline_at
 from tradenews.mentions.numbers import parse_count, parse_number
@@ -127,7 +128,12 @@ SOURCE = re.compile(r"(?:从|据|来自)[^,，。;；]{0,20}?(?:获悉|了解到
 
 def _is_source(sent: Sentence, pos: int) -> bool:
     """Is the mention at pos the source of the news ('记者从商务部获悉', '据海关统计'), not a party?"""
-    return any(m.start() < pos - sent.start < m.end() for m in SOURCE.finditer(sent.text))
+    return any(a < pos - sent.start < b for a, b in _source_spans(sent.text))
+
+
+@lru_cache(maxsize=4096)
+def _source_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in SOURCE.finditer(text))
 
 
 def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]:

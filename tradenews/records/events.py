@@ -591,7 +591,8 @@ def _same(a: Event, b: Event) -> bool:
     if len(short) >= 5 and long.endswith(short):
         return True
     # '2019年「连江论坛」暨…交流会': a quoted part of a longer name is its short form
-    if re.search(rf"[「“\"]{re.escape(_bare(short_name))}[」”\"]", long_name):
+    short = _bare(short_name)
+    if any(f"{o}{short}{c}" in long_name for o, c in (("「", "」"), ("“", "”"), ('"', '"'))):
         return True
     # '两岸企业家峰会' = '2019两岸企业家紫金山峰会', '新辽经贸理事会会议' = '新加坡—辽宁经济贸易理事会第九次会议':
     # a short form keeps the long name's characters in order, and its head

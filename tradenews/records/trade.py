@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from tradenews.mentions.dates import dateline_at
@@ -73,9 +74,8 @@ class Side:
     name: str
 
 
-@dataclass(frozen=True)
-class TradeContext:
-    """What a clause inherits from the text before it."""
+class TradeContext(NamedTuple):
+    """What a clause inherits from the text before it (an immutable value: each clause returns a new one)."""
 
     reporter: Side | None = None
     partner: Side | None = None
@@ -88,7 +88,7 @@ class TradeContext:
     def next_sentence(self, same_block: bool) -> TradeContext:
         """Flow and pending growth do not cross a sentence; sides and period cross sentences and, within an
         article, paragraphs."""
-        return self if self.flow is None and self.growth is None else replace(self, flow=None, growth=None)
+        return self if self.flow is None and self.growth is None else self._replace(flow=None, growth=None)
 
 
 def _side(place: Place) -> Side:
@@ -368,12 +368,12 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         reporter, partner = pair
     flow = mapping("trade_flow_word")[kw.group(0).replace(" ", "")] if kw else ctx.flow
     listed = _listed(text, clause.start, places)
-    new_ctx = replace(ctx, reporter=reporter, partner=partner, pair=pair, flow=flow,
+    new_ctx = ctx._replace(reporter=reporter, partner=partner, pair=pair, flow=flow,
                       listed=tuple(_side(p) for p in listed) if len(listed) > 1 else ctx.listed)
     if periods and not figures:
-        new_ctx = replace(new_ctx, period=(periods[-1].first, periods[-1].last))
+        new_ctx = new_ctx._replace(period=(periods[-1].first, periods[-1].last))
     elif periods and periods[0].start < figures[0].start:
-        new_ctx = replace(new_ctx, period=(periods[0].first, periods[0].last))
+        new_ctx = new_ctx._replace(period=(periods[0].first, periods[0].last))
 
     if not figures:
         growth = [g for g in sent.growth if clause.start <= g.start < clause.end]
@@ -386,7 +386,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
                         break
             return new_ctx
         if kw and growth:
-            new_ctx = replace(new_ctx, growth=growth[0].pct)
+            new_ctx = new_ctx._replace(growth=growth[0].pct)
             if reporter and partner and new_ctx.period:
                 pending.append(((reporter.code, partner.code, flow, new_ctx.period), growth[0].pct))
         return new_ctx
@@ -418,9 +418,9 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
                     rows.append(_row(doc, sent, clause, reporter, p, flow, new_ctx.period, f, None, None,
                                      "trade.respectively"))
                     fates.fact(f, "trade.respectively")
-            return replace(new_ctx, partner=None)
+            return new_ctx._replace(partner=None)
         fates.leave_all(figures, "trade.several_partners", "one figure for several partners together")
-        return replace(new_ctx, partner=None)
+        return new_ctx._replace(partner=None)
 
     if reporter is None and partner and national:
         reporter = national  # '财政部今天公布…对美国出口…': the statistics of the nation that releases them
@@ -460,7 +460,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     rows.append(_row(doc, sent, clause, reporter, partner, flow, period, fig, growth, commodity, rule))
     fates.fact(fig, rule)
     fates.leave_all(figures[1:], "trade.second_figure", "a second figure in the clause of a flow")
-    return replace(new_ctx, growth=None)
+    return new_ctx._replace(growth=None)
 
 
 def national_reporter(doc: Document, sents: list[Sentence]) -> Side | None:
