@@ -610,3 +610,17 @@ def test_both_sides_of_a_council_and_the_news_source_is_no_party():
     text = "记者从某省商务厅获悉,某某集团与俄罗斯某公司签署采购协议,金额300万美元。"
     got = deals(text, published="2023-04-07")
     assert [(a, v) for _, a, _, v, *_ in got] == [("某某集团", 3000000)]
+
+
+def test_signed_projects_between_two_named_sides_one_per_project():
+    text = "某某国际工程公司分别与柬埔寨签订金边至西港高速公路、西港经济特区项目,中国某电力对外公司与老挝签定水电项目。"
+    got = [(a, b) for _, a, b, *_ in deals(text, published="2006-11-01")]
+    assert got == [("某某国际工程公司", "柬埔寨"), ("某某国际工程公司", "柬埔寨"), ("中国某电力对外公司", "老挝")]
+    # a count of signed projects is a tally, not a project
+    assert all(n == 20 for *_, n in deals("某市现场签约项目20个。", published="2006-11-01", publisher="某市日报"))
+
+
+def test_a_headline_count_and_the_body_tally_are_one_deal():
+    text = "第九届某某博览会闭幕 签约合同项目1200个\n\n本届某某博览会共签约合同项目1200个,投资总额4800亿元。"
+    got = deals(text, published="2014-05-21")
+    assert [(v, n) for _, _, _, v, _, _, n in got] == [(480000000000, 1200)]

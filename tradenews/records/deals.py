@@ -40,6 +40,8 @@ INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|�
 MUTUAL = re.compile(alternation("pair_back_word"))
 HOME_CITY = re.compile(r"我市|本市|全市")
 COUNT_BREAKDOWN = re.compile(r"其中|累计|历届|年来|以来")
+# '签订某某高速公路、某某工业区项目' (not '签约项目20个', a tally)
+SIGNED_PROJECT = re.compile(r"(?:签订|签署|签定)了?(?![^,，。;；]{0,4}\d)[^,，。;；\d]{2,40}?项目")
 # a sentence that tallies the signings of an event or a delegation
 TALLY = re.compile(r"(?:签订|签约|签署|成交|达成)[^。]{0,12}?(?:项目|合同|协议)|(?:项目|合同)[^。]{0,6}?(?:签订|签约)")
 TALLY_AMOUNT = re.compile(r"额|金额|总额|总值|成交")
@@ -229,9 +231,12 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 used_clauses.update(set(range(linked_from, ci + 1)) if linked_from is not None else {ci})
                 deals.extend(_money_deals(doc, sent, clause, context, money, sentence_pair, earlier,
                                           linked_from, main_event))
-            # agreements without an amount
-            for ci, clause in enumerate(sent.clauses if SIGN.search(text) and AGREEMENT.search(text) else ()):
-                if ci in used_clauses or not SIGN.search(clause.text) or not AGREEMENT.search(clause.text):
+            # agreements without an amount; '甲公司与越南签订某某高速公路项目': a signed project between two named sides
+            for ci, clause in enumerate(sent.clauses if SIGN.search(text) else ()):
+                if ci in used_clauses or not SIGN.search(clause.text):
+                    continue
+                if not AGREEMENT.search(clause.text) and not (SIGNED_PROJECT.search(clause.text)
+                                                              and all(_pair_in(sent, clause))):
                     continue
                 if NOT_DEAL.search(clause.text) or any(clause.start <= m.start < clause.end for m in money_all):
                     continue
@@ -604,18 +609,29 @@ def _agreement_deals(doc, sent, clause, sentence_pair) -> list[Deal]:
     subject = _subject(clause.text)
     count = _count(clause.text)
     kind = _deal_type(clause.text)
-    if kind in ("project_signing",) and not count:
+    projects = SIGNED_PROJECT.search(clause.text) if not AGREEMENT.search(clause.text) else None
+    if projects:
+        kind = "project_signing"
+    elif kind in ("project_signing",) and not count:
         kind = "cooperation"
+    # '分别与越南签订某某高速公路、某某工业区项目': one deal per project listed
+    subjects = [subject]
+    if projects and "分别" in clause.text:
+        listed = re.sub(r"^(?:签订|签署|签定)了?", "", projects.group(0))[:-2].split("、")
+        subjects = [item + "项目" for item in listed if len(item) >= 2] or subjects
+    elif projects:
+        subjects = [re.sub(r"^(?:签订|签署|签定)了?", "", projects.group(0))]
     out = []
     for b in (bs or [None]):
         if b is not None and b.name == a.name:
             continue
-        out.append(Deal(kind if kind != "purchase" else "purchase", _status(clause.text), a.name, doc.doc_id,
-                        [sent.evidence("deal.agreement", clause.start, clause.end)], party_a_country=a.country,
-                        party_a_kind=a.kind, party_b=b.name if b else None, party_b_country=b.country if b else None,
-                        party_b_kind=b.kind if b else None, subject=subject,
-                        deal_count=count[0] if count else None, aggregate=bool(count and count[0] > 1),
-                        article_no=sent.article_no))
+        for what in subjects:
+            out.append(Deal(kind, _status(clause.text), a.name, doc.doc_id,
+                            [sent.evidence("deal.agreement", clause.start, clause.end)], party_a_country=a.country,
+                            party_a_kind=a.kind, party_b=b.name if b else None,
+                            party_b_country=b.country if b else None, party_b_kind=b.kind if b else None,
+                            subject=what, deal_count=count[0] if count else None,
+                            aggregate=bool(count and count[0] > 1), article_no=sent.article_no))
     return out
 
 
@@ -643,10 +659,12 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
                          and (o.subject == d.subject or o.subject is None or d.subject is None)), None)
         if twin is None and d.deal_count:
             # a headline's '14个项目签约' and the lead's '签约14个项目,总金额X' are one deal
-            twin = next((o for o in out if o.deal_count == d.deal_count and o.deal_type == d.deal_type
-                         and (o.amount is None or d.amount is None)), None)
+            twin = next((o for o in out if o.deal_count == d.deal_count and (o.amount is None or d.amount is None)
+                         and o.article_no == d.article_no), None)
             if twin is not None and twin.amount is None and d.amount is not None:
-                for attr in ("amount", "currency", "amount_qualifier", "party_b", "party_b_country", "subject"):
+                # the count restated with its amount: the row that states the amount names it
+                for attr in ("amount", "currency", "amount_qualifier", "party_a", "party_a_country", "party_a_kind",
+                             "party_b", "party_b_country", "subject", "deal_type"):
                     setattr(twin, attr, getattr(d, attr))
                 twin.evidence[:0], d.evidence = d.evidence, []  # the quote that states the amount comes first
         if twin is None:
