@@ -624,3 +624,13 @@ def test_a_headline_count_and_the_body_tally_are_one_deal():
     text = "第九届某某博览会闭幕 签约合同项目1200个\n\n本届某某博览会共签约合同项目1200个,投资总额4800亿元。"
     got = deals(text, published="2014-05-21")
     assert [(v, n) for _, _, _, v, _, _, n in got] == [(480000000000, 1200)]
+
+
+def test_a_pair_named_without_a_flow_word_and_a_breakdown_that_names_its_reporter_again():
+    text = "中意建交50年来,贸易额由不到1亿美元增至2021年的780亿美元。"
+    assert [(r, p, v) for r, p, _, _, _, v, _, _ in flows(text, published="2022-03-01")] == [("CN", "IT", 78000000000)]
+    text = "一季度,中拉贸易总额1183亿美元,其中中国出口657亿美元,中国进口526亿美元。另外,中国外贸进出口总值9万亿元。"
+    got = flows(text, published="2025-05-01")
+    assert [(p, f, v) for _, p, f, _, _, v, _, _ in got] == [
+        ("LATIN-AMERICA", "total", 118300000000), ("LATIN-AMERICA", "export", 65700000000),
+        ("LATIN-AMERICA", "import", 52600000000)]

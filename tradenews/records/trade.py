@@ -64,7 +64,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "enterprise": re.compile(alternation("enterprise_type")),
         "subject_filler": re.compile(rf"(?:{alternation('subject_filler')}|(?:19|20)\d{{2}}年|[前\d一二三四五六七八九十至-]+(?:个)?月份?|"
                                      rf"[上下]半年|[一二三四1-4]季度|今年|去年|上年|当年|本年)"),
-        "pair_follow": re.compile(rf"^(?:两国|两地|双边|之间|间|的)?(?:{alternation('pair_back_word')}|贸易|经贸|进出口|外贸|货物|合作|经济)"),
+        "pair_follow": re.compile(rf"^(?:两国|两地|双边|之间|间|的)?(?:{alternation('pair_back_word')}|贸易|经贸|进出口|外贸|货物|合作|经济|"
+                                  rf"建交|关系|友好)"),
     }
 
 
@@ -355,10 +356,12 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
             if sides.reporter:
                 reporter = sides.reporter
         elif sides.reporter and (kw or figures or SUBJECT_FIRST.match(text)):
-            # a new reporter with no partner: a total of its own, or a new paragraph's subject
-            reporter = sides.reporter
-            if not pats["carry"].match(text):
+            # a new reporter with no partner: a total of its own, or a new paragraph's subject (the same
+            # reporter again within a breakdown keeps its partner: '其中中国出口…,中国进口…')
+            in_breakdown = any(c.text.startswith("其中") for c in sent.clauses[:ci])
+            if not text.startswith("其中") and not (in_breakdown and sides.reporter == reporter):
                 partner = None
+            reporter = sides.reporter
         if reporter and partner and reporter.code != partner.code and (sides.reporter or sides.partners):
             pair = (reporter, partner)
     back = pats["pair_back"].search(text[:max(kw_at, 0) or len(text)])
