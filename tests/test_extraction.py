@@ -634,3 +634,9 @@ def test_a_pair_named_without_a_flow_word_and_a_breakdown_that_names_its_reporte
     assert [(p, f, v) for _, p, f, _, _, v, _, _ in got] == [
         ("LATIN-AMERICA", "total", 118300000000), ("LATIN-AMERICA", "export", 65700000000),
         ("LATIN-AMERICA", "import", 52600000000)]
+
+
+def test_an_edition_under_the_series_short_form_and_a_name_inside_the_series_name_is_one_event():
+    text = "为期5天的第三十届哈尔滨国际经济贸易洽谈会19日在哈尔滨闭幕。本届哈洽会签约项目100个。第三十届哈洽会吸引了众多客商。"
+    got = events(text, published="2019-06-20")
+    assert [(n, e) for n, _, e, *_ in got] == [("第三十届哈尔滨国际经济贸易洽谈会", 30)]

@@ -582,6 +582,12 @@ def _same(a: Event, b: Event) -> bool:
         return True
     if a.series and a.series == b.series and (a.edition == b.edition or not a.edition or not b.edition):
         return na.endswith(nb) or nb.endswith(na) or (a.edition == b.edition and a.edition is not None)
+    # '第二十三届哈洽会' = '第二十三届哈尔滨国际经济贸易洽谈会': one edition, a name written inside the series' own
+    for x, y in ((a, b), (b, a)):
+        if x.series and not y.series and x.edition and x.edition == y.edition and x.article_no == y.article_no:
+            rest = re.sub(r"^(?:(?:19|20)\d{2}年?)?第[\d一二三四五六七八九十百]+届", "", _bare(y.name))
+            if len(rest) >= 4 and is_subsequence(rest, _bare(x.series)):
+                return True
     short_name, long_name = sorted((a.name, b.name), key=lambda n: len(_bare(n)))
     es, el = _editions(short_name), _editions(long_name)
     if es and es <= el and "暨" in long_name and a.article_no == b.article_no and _only_series(short_name) \
