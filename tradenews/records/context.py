@@ -56,6 +56,7 @@ class Sentence:
     doc_series: list = field(default_factory=list)  # the document's series mentions inside the sentence
     text: str = ""  # doc.text[start:end], set by sentences()
     _per_year: dict = field(default_factory=dict, repr=False)  # (finder, year) -> its mentions
+    memo: dict = field(default_factory=dict, repr=False)  # what a rule read of this sentence once, by key
 
     @lazy
     def money(self):

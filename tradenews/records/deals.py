@@ -139,7 +139,15 @@ def _source_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _pair_in(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]:
-    """'A与B、C签署…': (A, [B, C]); A may be missing (inherited from the sentence)."""
+    """'A与B、C签署…': (A, [B, C]); A may be missing (inherited from the sentence). Read once per clause."""
+    key = ("pair", clause.start)
+    if key not in sent.memo:
+        sent.memo[key] = _read_pair(sent, clause)
+    a, bs = sent.memo[key]
+    return a, list(bs)
+
+
+def _read_pair(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party]]:
     text = clause.text
     sign = SIGN.search(text) or PAIR_VERB.search(text)
     if not sign:
