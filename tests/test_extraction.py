@@ -640,3 +640,9 @@ def test_an_edition_under_the_series_short_form_and_a_name_inside_the_series_nam
     text = "为期5天的第三十届哈尔滨国际经济贸易洽谈会19日在哈尔滨闭幕。本届哈洽会签约项目100个。第三十届哈洽会吸引了众多客商。"
     got = events(text, published="2019-06-20")
     assert [(n, e) for n, _, e, *_ in got] == [("第三十届哈尔滨国际经济贸易洽谈会", 30)]
+
+
+def test_markets_listed_before_their_sales_with_respectively():
+    text = "本届交易会上,欧盟、东盟和美国居出口成交前三位,分别为60.5亿、30.8亿和25亿美元。"
+    got = deals(text, published="2012-05-05")
+    assert [(a, v) for _, a, _, v, *_ in got] == [("欧盟", 6050000000), ("东盟", 3080000000), ("美国", 2500000000)]

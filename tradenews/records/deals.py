@@ -46,7 +46,8 @@ SIGNED_PROJECT = re.compile(r"(?:签订|签署|签定)了?(?![^,，。;；]{0,4}
 TALLY = re.compile(r"(?:签订|签约|签署|成交|达成)[^。]{0,12}?(?:项目|合同|协议)|(?:项目|合同)[^。]{0,6}?(?:签订|签约)")
 TALLY_AMOUNT = re.compile(r"额|金额|总额|总值|成交")
 TALLY_EXCEPTIONS = re.compile(r"利用外资|实际利用|直接投资")
-CONTINUATION = re.compile(r"(?:其中)?(?:为|达|达到|是|约为|共计|计|合计)?")
+STATISTIC = re.compile(r"增长|下降|增加|减少|同比|环比|成本")  # a rate of change: statistics, not a signing
+CONTINUATION = re.compile(r"(?:其中)?(?:分别)?(?:为|达|达到|是|约为|共计|计|合计)?")
 # an expo's own figures: its trade and orders are deals of the expo
 # a gathering as the text names it, short forms included ('本届义博会', '广交会', '东博会')
 EXPO_MENTION = re.compile(r"(?:本届|此次|这次|该)?[\u4e00-\u9fff]{0,2}?(?:博览会|交易会|洽谈会|展览会|展会|博会|交会|洽会)")
@@ -219,7 +220,8 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 linked = SIGN.search(clause.text) or AMOUNT_LINK.search(clause.text) or \
                     any(p.search(clause.text) for k, p in TYPE_WORDS if k in ("other", "purchase", "sale", "investment")) or \
                     (prev is not None and SIGN.search(prev.text) and AGREEMENT.search(prev.text)) or \
-                    (continues and (AMOUNT_LINK.search(prev.text) or SIGN.search(prev.text))) or \
+                    (continues and (AMOUNT_LINK.search(prev.text) or SIGN.search(prev.text)
+                                    or (DEAL_WORD.search(prev.text) and not STATISTIC.search(prev.text)))) or \
                     ((tally or EXPO_CONTEXT.search(text)) and TALLY_AMOUNT.search(clause.text)) or \
                     (tally and _subtotal(sent, ci))
                 not_deal = NOT_DEAL.search(clause.text)
@@ -482,7 +484,7 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
                 bs = [Party(places[0].name, places[0].country_code, "region")]
     out = []
     pairs: list[tuple[Party | None, Money, str]]
-    listed = _listed_parties(sent, clause.start, money[0].start) if len(money) > 1 and "分别" in text else []
+    listed = _listed_parties(sent, scope_start, money[0].start) if len(money) > 1 and "分别" in text else []
     if len(listed) == len(money):
         # '湖南、安徽、江西代表团签约额分别为483.7亿元、455.2亿元和397.6亿元': one signer per amount
         out = []
@@ -563,16 +565,22 @@ def _party_after_amount(sent: Sentence, m: Money) -> Party | None:
 
 def _listed_parties(sent: Sentence, start: int, end: int) -> list[Party]:
     """Places and organizations listed between start and end, joined by 、/和/及 ('湖南、安徽、山西代表团')."""
-    spans = sorted([(o.start, o.end, Party(o.name, o.country_code, o.kind)) for o in sent.orgs if start <= o.start < end]
+    orgs = [o for o in sent.orgs if start <= o.start < end]
+    # a place inside an organization's name, or a country written right before one ('法国路易达孚公司'), is the
+    # organization's
+    spans = sorted([(o.start, o.end, Party(o.name, o.country_code, o.kind)) for o in orgs]
                    + [(p.start, p.end, Party(p.name, p.country_code, "region")) for p in sent.places
-                      if start <= p.start < end and not any(o.start <= p.start < o.end for o in sent.orgs)])
+                      if start <= p.start < end and not any(o.start <= p.start < o.end or o.start == p.end
+                                                                for o in orgs)])
     out: list[tuple[int, int, Party]] = []
     for item in spans:
         if out and sent.doc.text[out[-1][1]:item[0]] in ("、", "和", "及", "以及"):
             out.append(item)
         elif len(out) < 2:
             out = [item]
-    return [p for _, _, p in out] if len(out) > 1 else []
+    if len(out) < 2 or re.search(r"(?:与|同|和|跟)(?:[\u4e00-\u9fff]{1,4}国)?$", sent.doc.text[max(0, out[0][0] - 6):out[0][0]]):
+        return []  # '与A、B分别签署…': a list of counterparts, not of signers
+    return [p for _, _, p in out]
 
 
 def _segments(clause: Clause, money: list[Money]) -> list[str]:
