@@ -646,3 +646,9 @@ def test_markets_listed_before_their_sales_with_respectively():
     text = "本届交易会上,欧盟、东盟和美国居出口成交前三位,分别为60.5亿、30.8亿和25亿美元。"
     got = deals(text, published="2012-05-05")
     assert [(a, v) for _, a, _, v, *_ in got] == [("欧盟", 6050000000), ("东盟", 3080000000), ("美国", 2500000000)]
+
+
+def test_a_short_form_that_ends_a_series_name_is_that_series():
+    text = "第三届中国—东盟博览会期间,还举办了商务与投资峰会。"
+    got = extract_text(text, published="2006-11-01").events
+    assert [(e.name, e.series) for e in got if "峰会" in e.name] == [("商务与投资峰会", "中国-东盟商务与投资峰会")]

@@ -32,7 +32,7 @@ from tradenews.mentions.series import find_series, parse_edition
 from tradenews.model import Document, Event, Place
 from tradenews.records.context import Sentence
 from tradenews.records.names import is_subsequence
-from tradenews.reference import city_names, event_heads
+from tradenews.reference import city_names, event_heads, event_series
 from tradenews.reference.lexicon import alternation, words
 
 NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()“”\"「」·\-—–]")
@@ -402,7 +402,13 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
                 bare.append((sent, s))
         new: list[Event] = []
         for cand in sorted(found, key=lambda c: c.start):
+            ref = _series_ending_with(cand.name) if cand.generic else None
+            if ref is not None:
+                cand.generic = False  # '商务与投资峰会': the end of a recurring series' name is that series
             ev = _event(doc, sent, cand, at)
+            if ref is not None and ev.series is None:
+                ev.series, ev.name_en, ev.event_type = ref.series, ref.name_en, ref.event_type
+                ev.city, ev.country_code = ev.city or ref.city, ev.country_code or ref.country_code
             earlier = _referred(events, cand)
             if (cand.generic or cand.demonstrative) and earlier is not None:
                 # a back-reference ('此次论坛', '签约仪式上'): its evidence and place go to the event named before;
@@ -447,6 +453,16 @@ def _event(doc: Document, sent: Sentence, cand: Candidate, at: ArticleTime) -> E
         name_en=ref.name_en if named_series else None, series=ref.series if named_series else None,
         edition=parse_edition(name), start_date=when.start, end_date=when.end, city=city, country_code=country,
         venue=venue.group("venue") if venue else None, article_no=sent.article_no)
+
+
+@lru_cache(maxsize=4096)
+def _series_ending_with(name: str):
+    """The recurring series whose name or alias ends with this (generic-looking) name, if exactly one."""
+    bare = _bare(name)
+    if len(bare) < 5:
+        return None
+    found = {s.series: s for s in event_series() for n in (s.series, *s.aliases) if _bare(n).endswith(bare)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _referred(events: list[Event], cand: Candidate) -> Event | None:
