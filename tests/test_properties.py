@@ -359,6 +359,7 @@ def test_mutated_seeds_always_publish_a_valid_package(tmp_path_factory, mutation
 
 
 @given(st.integers(1, 10 ** 12 - 1), st.sampled_from(["元", "美元", "欧元"]))
+@example(321825647211, "元")  # 23 characters: the longest numerals of this range
 def test_money_written_in_chinese_numerals_reads_as_cn2an_writes_it(n, word):
     import cn2an
 

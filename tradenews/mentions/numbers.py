@@ -29,7 +29,7 @@ ARABIC = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,16})(?:\.\d{1,8})?(?
 # A Chinese numeral; not after 数/几 (数十亿 is 'several billion', no figure to publish).
 # 万 and 亿 inside a Chinese numeral are part of it ('一亿二千三百四十五万六千七百八十九'); at its end they are its
 # magnitude ('五千万': 五千 x 万), read by MAG.
-CHINESE = (rf"(?<![数几万亿{NUMERAL_CLASS[1:-1]}]){NUMERAL_CLASS}(?:[{NUMERAL_CLASS[1:-1]}万亿]{{0,20}}{NUMERAL_CLASS})?"
+CHINESE = (rf"(?<![数几万亿{NUMERAL_CLASS[1:-1]}]){NUMERAL_CLASS}(?:[{NUMERAL_CLASS[1:-1]}万亿]{{0,32}}{NUMERAL_CLASS})?"
            rf"(?:点[{DECIMAL_DIGITS}]{{1,8}})?(?!{NUMERAL_CLASS})")
 NUM = rf"(?:{ARABIC}|{CHINESE})"
 MAGNITUDES = {w: float(v) for w, v in mapping("magnitude").items()}
