@@ -301,7 +301,7 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     return pipeline.compact_summary(summary)  # the per-document lists stay in the run-summary report
 
 
-if __name__ == "__main__":
-    from tradenews.cli import print_summary
+if __name__ == "__main__":  # `python flows/publish.py [--raw DIR --out DIR ...]`: the options of `tradenews run`
+    from tradenews.cli import main
 
-    print_summary(publish_dataset())
+    sys.exit(main(["run", *sys.argv[1:]]))

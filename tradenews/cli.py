@@ -155,7 +155,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from tradenews.publish.check import check_package
 
-    errors = check_package(Path(args.package))
+    if not os.path.exists(args.package):
+        print(f"tradenews: refused: {args.package}: no such folder or descriptor", file=sys.stderr)
+        return EXIT_REFUSED
+    errors = check_package(Path(args.package), trusted=args.trusted)
     if errors:
         print(f"{args.package}: NOT VALID ({len(errors)} problems)")
         for e in errors:
@@ -165,11 +168,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from tradenews.version import extractor_version
+
+    return f"{__import__('tradenews').__version__} (extractor {extractor_version()})"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # its options (and --help) belong to the harness
         return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
     parser = argparse.ArgumentParser(prog="tradenews", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"tradenews {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the publish-dataset flow on a folder of texts")
     run.add_argument("--raw", default="raw", help="folder of NAME.txt (+ NAME.meta.json) files")
@@ -193,15 +203,19 @@ def main(argv: list[str] | None = None) -> int:
                                 "benchmarks/results.md (options: tradenews bench --help)")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=cmd_bench)
-    srv = sub.add_parser("serve", help="serve the publish-dataset/scheduled deployment from this process "
-                                       "(schedule and parameters from prefect.yaml; needs a Prefect server)")
+    srv = sub.add_parser("serve", help="serve the deployment publish-dataset/served from this process (schedule "
+                                       "and parameters of publish-dataset/scheduled in prefect.yaml, which it "
+                                       "leaves as it is; needs a Prefect server)")
     srv.add_argument("--raw", default=None, help="folder of texts (default: prefect.yaml's, i.e. raw)")
     srv.add_argument("--out", default=None, help="package folder (default: prefect.yaml's, i.e. datapackage)")
     srv.add_argument("--cron", default=None, help="cron schedule instead of prefect.yaml's")
     srv.add_argument("--no-schedule", action="store_true", help="serve for on-demand runs only")
     srv.set_defaults(func=cmd_serve)
     val = sub.add_parser("validate", help="re-validate a published package")
-    val.add_argument("package", help="folder holding datapackage.json")
+    val.add_argument("package", help="package folder, or its descriptor (datapackage.json)")
+    val.add_argument("--trusted", action="store_true",
+                     help="read and fetch whatever the descriptor names (absolute paths, '..', URLs); by default "
+                          "a package is untrusted input and only files inside its folder are read")
     val.set_defaults(func=cmd_validate)
     args = parser.parse_args(argv)
     return args.func(args)
