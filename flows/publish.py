@@ -44,6 +44,7 @@ if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
 
 from tradenews import pipeline  # noqa: E402
 from tradenews.cache import CacheStats  # noqa: E402
+from tradenews.escape import escape_controls, markdown_code, markdown_text  # noqa: E402
 from flows.deployment import ROOT as CHECKOUT  # noqa: E402
 from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders  # noqa: E402
 from tradenews.tables.figures import figure_counts, figure_rows  # noqa: E402
@@ -179,22 +180,24 @@ def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
               "minor": "new minor version (rows added or removed)",
               "patch": "new patch version (rows corrected)"}.get(summary.get("change"), "new tables published")
              if summary["published_changes"] else "unchanged, nothing new published")
-    lines = ["# tradenews run", "", f"Package `{summary['package']}` version {summary['version']} ({state}).", "",
+    lines = ["# tradenews run", "",
+             f"Package {markdown_code(summary['package'])} version {summary['version']} ({state}).", "",
              f"Documents: {summary['documents']} ({summary.get('documents_cached', 0)} from cache, "
              f"{summary.get('documents_extracted', summary['documents'])} extracted); "
              f"rejected documents: {summary['rejected_documents']}; rejected rows: {summary['rejected_rows']}; "
-             f"reports in `{summary['reports']}`.", ""]
+             f"reports in {markdown_code(summary['reports'])}.", ""]
     changes = (summary.get("changes") or {}).get("tables", {})
     lines += ["| table | rows | added | removed | changed |", "|---|---:|---:|---:|---:|"]
     for name, n in summary["rows"].items():
         c = changes.get(name, {})
         lines.append(f"| {name} | {n} | {c.get('added', 0)} | {c.get('removed', 0)} | {c.get('changed', 0)} |")
     if summary.get("changelog"):
-        lines += ["", f"Changes are listed in `{summary['changelog']}`."]
+        lines += ["", f"Changes are listed in {markdown_code(summary['changelog'])}."]
     if summary.get("extracted"):
-        lines += ["", "Extracted in this run:"] + [f"- `{p}`" for p in summary["extracted"][:50]]
+        lines += ["", "Extracted in this run:"] + [f"- {markdown_code(p)}" for p in summary["extracted"][:50]]
     if rejected_docs:
-        lines += [""] + [f"- rejected `{d['path']}`: {d['reason']}" for d in rejected_docs[:50]]
+        lines += [""] + [f"- rejected {markdown_code(d['path'])}: {markdown_text(d['reason'])}"
+                         for d in rejected_docs[:50]]
     return "\n".join(lines)
 
 
@@ -238,10 +241,10 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             with timings.stage("read"):
                 read = read_inputs(str(folders.raw))
             pipeline.check_documents(read, folders.raw)
-            for w in read.warnings:
-                logger.warning(w)
+            for w in read.warnings:  # (names and values from the input: no terminal escapes reach the log)
+                logger.warning(escape_controls(w))
             for r in read.rejected:
-                logger.warning("rejected %s: %s", r["path"], r["reason"])
+                logger.warning("rejected %s: %s", escape_controls(r["path"]), escape_controls(r["reason"]))
             docs = pipeline.group_duplicates(read.sources)
             extractions: list[Extraction] = []
             stats = CacheStats()

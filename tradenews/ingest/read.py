@@ -12,6 +12,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from tradenews.errors import Refused
+from tradenews.escape import escape_controls
 from tradenews.fileio import NotARegularFile, read_regular
 from tradenews.model import SourceFile
 
@@ -256,8 +257,9 @@ def _escaped(value: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """A file name for reports: bytes of a name that is not UTF-8 are written as \\xNN."""
-    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+    """A file name for reports, logs and the documents table: bytes of a name that is not UTF-8 are written as
+    \\xNN, and so are control characters (a newline, a terminal escape) and bidi overrides (\\u202e)."""
+    return escape_controls(os.fsencode(name).decode("utf-8", errors="backslashreplace"))
 
 
 def read_source(raw_dir: Path, path: Path) -> SourceFile:
@@ -280,7 +282,8 @@ def read_source(raw_dir: Path, path: Path) -> SourceFile:
         warnings.append(f"{display_name(path.name)}: lines in several encodings, decoded line by line ({encoding})")
     rel = relative_name(raw_dir, path)
     if rel != path.relative_to(raw_dir).as_posix():
-        warnings.append(f"{rel}: file name is not valid UTF-8; recorded with its bytes escaped")
+        warnings.append(f"{rel}: file name is not valid UTF-8 or holds control characters; recorded with them "
+                        "escaped")
     return SourceFile(rel, sha256_hex(data), encoding, text, meta, tuple(warnings))
 
 
