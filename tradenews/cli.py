@@ -44,10 +44,34 @@ def print_summary(summary: dict) -> None:
               + (f" (runner {summary['runner']})" if summary.get("runner") else ""))
 
 
+class Stopped(BaseException):
+    """SIGTERM (or SIGINT) reached `tradenews run`: raised in the main thread, wherever the run is, so that it
+    ends through its clean-up (staging folder removed, lock released, Prefect server stopped)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
+
+
+def stop_signals() -> tuple[type[BaseException], ...]:
+    """What a run stopped by a signal raises: ours before the flow starts, Prefect's inside it."""
+    try:
+        from prefect.exceptions import TerminationSignal
+    except ImportError:  # pragma: no cover - prefect is a dependency
+        return (Stopped, KeyboardInterrupt)
+    return (Stopped, KeyboardInterrupt, TerminationSignal)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from flows.server import local_api
-    from tradenews.errors import Refused
+    import signal
+
+    from tradenews.errors import Refused, TradenewsError
     from tradenews.folders import check_folders, check_out_folder, resolve_folders
+    from tradenews.publish.lock import PackageLocked, package_lock
 
     try:  # refused at once, before a Prefect server starts; the flow checks again
         folders = resolve_folders(args.raw, args.out, args.reports, args.cache, not args.no_cache)
@@ -56,19 +80,39 @@ def cmd_run(args: argparse.Namespace) -> int:
     except Refused as exc:
         print(f"tradenews: refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    with local_api() as server:  # a local Prefect server boots while the library is imported
-        return _run(args, server)
+    before = package_version(args.out)
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)  # (Prefect's own handler takes over inside the flow)
+    try:
+        # the lock for the whole run (the flow takes it again, re-entrantly): a second run stops here, in one
+        # line, before a Prefect server starts or a flow run is recorded
+        with package_lock(folders.out):
+            from flows.server import local_api
+
+            with local_api() as server:  # a local Prefect server boots while the library is imported
+                return _run(args, server, before)
+    except PackageLocked as exc:
+        print(f"tradenews: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except (OSError, TradenewsError) as exc:  # the lock file cannot be created (a read-only folder, a symlink)
+        print(f"tradenews: run failed: {describe_failure(exc)}. {package_state(args.out, before)}", file=sys.stderr)
+        return EXIT_FAILED
+    except stop_signals() as exc:
+        signum = getattr(exc, "signum", None) or getattr(exc, "signal", None) or signal.SIGINT
+        print(f"tradenews: run stopped by {signal.Signals(signum).name}. "
+              f"{package_state(args.out, before, 'the stop')}", file=sys.stderr)
+        return 128 + signum
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _run(args: argparse.Namespace, server) -> int:
+def _run(args: argparse.Namespace, server, before: str | None) -> int:
     from flows.publish import preload_stages, publish_dataset  # the CLI is the only library entry that starts a flow
     from flows.server import use_api
     from tradenews.errors import Refused, TradenewsError
-    from tradenews.publish.package import PackageLocked
+    from tradenews.publish.lock import PackageLocked
 
     preload_stages()  # while the local server boots
 
-    before = package_version(args.out)
     try:
         with use_api(server):
             summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
@@ -123,14 +167,14 @@ def package_version(out: str | Path) -> str | None:
         return None
 
 
-def package_state(out: str | Path, before: str | None) -> str:
-    """What the package folder holds after a failed run (a swap is atomic: the old or the new package)."""
+def package_state(out: str | Path, before: str | None, event: str = "the failure") -> str:
+    """What the package folder holds after a failed or stopped run (the old or the new package)."""
     after = package_version(out)
     if after is None:
         return f"No package at {out}."
     if after == before:
         return f"The package at {out} is unchanged (version {after})."
-    return f"The package at {out} was published as version {after} before the failure."
+    return f"The package at {out} was published as version {after} before {event}."
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

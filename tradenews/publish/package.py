@@ -15,22 +15,17 @@ previous descriptor owned and the new one does not are deleted after it. A run k
 leaves the journal, and the next run (`recover`) completes the publication before anything else.
 A reader that checks the descriptor's hashes never takes a half-moved package for a whole one.
 
-Only one run at a time publishes into a folder: `package_lock(out)` holds an exclusive, non-blocking
-flock on `.<out name>.lock` beside it; a second run gets `PackageLocked` naming the holder's pid.
+Only one run at a time publishes into a folder: it holds the folder's lock (tradenews/publish/lock.py).
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import fcntl
 import json
 import os
 import re
 import shutil
-import socket
-import stat
-import sys
+import signal
 import threading
 import time
 import uuid
@@ -40,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.fields import TABLES
-from tradenews.errors import Refused, TradenewsError
+from tradenews.errors import Refused
 from tradenews.fileio import fsync_dir, write_atomic
 from tradenews.folders import DESCRIPTOR, JOURNAL, STAGING_ID, STAGING_INFIX, check_out_folder, staging_folders
 from tradenews.publish.card import render_card
@@ -48,15 +43,9 @@ from tradenews.publish.changelog import CHANGELOG, PackageDiff, diff_packages, r
 from tradenews.publish.check import check_package
 from tradenews.publish.descriptor import build_descriptor
 from tradenews.publish.files import to_arrow, write_csv, write_parquet
+from tradenews.publish.lock import (OS_REASONS, PackageLocked, PublishError, lock_path,  # noqa: F401 - re-exported
+                                    package_lock, publish_os_error)
 
-
-
-class PublishError(TradenewsError):
-    """The new package could not be published; the previous one stays."""
-
-
-class PackageLocked(RuntimeError):
-    """Another run holds the lock of this package folder."""
 
 
 @dataclass
@@ -68,82 +57,6 @@ class PublishResult:
     change: str | None = None  # first | major | minor | patch (None when unchanged)
     diff: PackageDiff | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds: write, diff, check, swap
-
-
-LOCK_SUFFIX = ".lock"
-_held: dict[str, list] = {}  # lock path -> [fd, depth]: re-entrant within one process (flow + its tasks)
-_held_guard = threading.Lock()
-
-
-def lock_path(out: Path) -> Path:
-    out = Path(out).resolve()
-    return out.parent / f".{out.name}{LOCK_SUFFIX}"
-
-
-def _holder(fd: int) -> str:
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        info = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
-    except (OSError, ValueError):
-        info = {}
-    if not info.get("pid"):
-        return "another process (pid not yet recorded)"
-    return (f"pid {info['pid']} on {info.get('host', '?')}, started {info.get('started', '?')}"
-            + (f": {info['command']}" if info.get("command") else ""))
-
-
-@contextlib.contextmanager
-def package_lock(out: Path):
-    """Hold the exclusive publishing lock of `out` for the block; raise PackageLocked at once if taken."""
-    path = lock_path(out)
-    key = str(path)
-    with _held_guard:
-        if key in _held:
-            _held[key][1] += 1
-            fd = None
-        else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # never through a symlink: a link planted at the lock's name would make the run write the
-                # holder's details into whatever file it points to
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-            except OSError as exc:
-                if exc.errno == errno.ELOOP:
-                    raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is a symbolic "
-                                       "link; remove it (a lock file is never followed)") from None
-                raise publish_os_error(exc, Path(out).resolve()) from exc
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                os.close(fd)
-                raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is not a regular "
-                                   "file; remove it")
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _holder(fd)
-                os.close(fd)
-                raise PackageLocked(
-                    f"{Path(out).resolve()} is being published by another tradenews run ({holder}); "
-                    f"this run changed nothing. Lock file: {path}. Try again when that run has finished."
-                ) from None
-            except BaseException:
-                os.close(fd)
-                raise
-            info = {"pid": os.getpid(), "host": socket.gethostname(),
-                    "started": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-                    "command": " ".join(sys.argv)[:300]}
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
-            _held[key] = [fd, 1]
-    try:
-        yield path
-    finally:
-        with _held_guard:
-            entry = _held[key]
-            entry[1] -= 1
-            if entry[1] == 0:
-                del _held[key]
-                fcntl.flock(entry[0], fcntl.LOCK_UN)
-                os.close(entry[0])
 
 
 def _staging(out: Path) -> Path:
@@ -245,22 +158,42 @@ def _finish(staged: Path, out: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def signals_deferred(signums=(signal.SIGTERM, signal.SIGINT)):
+    """A SIGTERM or Ctrl-C that arrives in the block is acted on right after it (main thread only: elsewhere
+    Python runs no signal handler). The moves of a publication take milliseconds; a run stopped in them would
+    leave new data files under the previous descriptor until the next run completes the publication."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = {signum: signal.signal(signum, lambda n, _frame: pending.append(n)) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)  # delivered now, to the handler the run had
+
+
 def swap_in(staged: Path, out: Path, previous: dict | None) -> None:
     """Publish the checked package in `staged` into `out`. Files in `out` that the package does not own
     (a .git folder, a LICENSE, notes) are never moved or deleted."""
     move = owned_files(json.loads((staged / DESCRIPTOR).read_text(encoding="utf-8")))
     obsolete = [rel for rel in owned_files(previous) if rel not in move]
     _check_destinations(staged, out, move)
-    write_atomic(staged / JOURNAL, json.dumps({"move": move, "obsolete": obsolete, "written": time.time_ns()}))
-    try:
-        _finish(staged, out)
-    except OSError as exc:
-        if os.path.lexists(out / DESCRIPTOR) and not os.path.lexists(staged / DESCRIPTOR):
-            raise  # the new package is in place (only the clean-up failed)
-        raise PublishError(f"cannot finish publishing {out}: {OS_REASONS.get(exc.errno) or exc.strerror or exc}"
-                           f"{f' (at {exc.filename})' if exc.filename else ''}; the new files are moved in one by "
-                           f"one and the previous descriptor stays until the last; the next run completes the "
-                           f"publication from {staged}") from exc
+    with signals_deferred():
+        write_atomic(staged / JOURNAL, json.dumps({"move": move, "obsolete": obsolete, "written": time.time_ns()}))
+        try:
+            _finish(staged, out)
+        except OSError as exc:
+            if os.path.lexists(out / DESCRIPTOR) and not os.path.lexists(staged / DESCRIPTOR):
+                raise  # the new package is in place (only the clean-up failed)
+            raise PublishError(f"cannot finish publishing {out}: {OS_REASONS.get(exc.errno) or exc.strerror or exc}"
+                               f"{f' (at {exc.filename})' if exc.filename else ''}; the new files are moved in one "
+                               f"by one and the previous descriptor stays until the last; the next run completes "
+                               f"the publication from {staged}") from exc
 
 
 def _previous(out: Path) -> dict | None:
@@ -332,25 +265,6 @@ def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = Tr
         if clear is exc:
             raise
         raise clear from exc
-
-
-# errno -> what the user is told (disk full and read-only folders are the usual ones)
-OS_REASONS = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
-              errno.EROFS: "the folder is on a read-only file system", errno.EACCES: "permission denied",
-              errno.EPERM: "operation not permitted"}
-
-
-def publish_os_error(exc: OSError, out: Path) -> OSError:
-    """The same kind of OSError (same errno and class, so callers can tell transient from permanent ones)
-    with a message that names the package folder, the reason and the file, and says the old package stays."""
-    if getattr(exc, "tradenews_message", False):
-        return exc
-    reason = OS_REASONS.get(exc.errno) or exc.strerror or str(exc)
-    where = f" (at {exc.filename})" if exc.filename else ""
-    message = f"cannot publish {out}: {reason}{where}; the previously published package, if any, is unchanged"
-    err = OSError(exc.errno, message) if exc.errno is not None else OSError(message)
-    err.tradenews_message = True
-    return err
 
 
 def _check_shrink(diff: PackageDiff, out: Path) -> None:
