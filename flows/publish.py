@@ -267,6 +267,9 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             for future in started:
                 future.result()
         pipeline.extraction_timings(timings, work)
+        for w in stats.warnings:  # a full or read-only cache: the run went on without writing to it
+            logger.warning(escape_controls(w))
+        read.warnings.extend(stats.warnings)
         logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
                     len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))
         figures = figure_rows(extractions)

@@ -28,6 +28,8 @@ def print_summary(summary: dict) -> None:
         where = f" (cache {summary['cache']})" if summary.get("cache") else " (cache off)"
         print(f"tradenews: documents: {summary['documents_cached']} from cache, "
               f"{summary['documents_extracted']} extracted{where}")
+    for warning in summary.get("cache_warnings") or []:
+        print(f"tradenews: warning: {warning}")
     print(f"tradenews: rows: {rows}")
     changes = (summary.get("changes") or {}).get("tables")
     if summary["published_changes"] and changes:

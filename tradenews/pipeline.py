@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradenews.cache import CacheStats, ExtractionCache
+from tradenews.cache import CacheStats, ExtractionCache, unwritable
 from tradenews.errors import Refused
 from tradenews.fileio import write_atomic
 from tradenews.folders import Folders, check_folders, check_out_folder
@@ -210,9 +210,12 @@ def open_cache(cache_dir: Path | str | None) -> ExtractionCache | None:
 
 def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
                    ) -> tuple[list[Extraction], CacheStats]:
-    """Extract each document, or load it from the cache (keyed by content, sidecar and extractor version)."""
+    """Extract each document, or load it from the cache (keyed by content, sidecar and extractor version).
+    A cache that cannot be written (a full disk, a read-only folder) is still read, no longer written, and
+    the batch's stats say so (stats.warnings): the run goes on without caching instead of failing."""
     stats = CacheStats()
     extractions = []
+    writable = cache is not None
     for src, paths in batch:
         ex = cache.get(src) if cache is not None else None
         if ex is not None:
@@ -221,8 +224,12 @@ def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: Extra
             stats.cached.append(ex.document.source_path)
         else:
             ex = extract_source(src, paths)
-            if cache is not None and ex.error is None:  # a failure is retried on the next run
-                cache.put(src, ex)
+            if writable and ex.error is None:  # a failure is retried on the next run
+                try:
+                    cache.put(src, ex)
+                except OSError as exc:
+                    writable = False
+                    stats.warnings.append(unwritable(cache.root, exc))
             stats.extracted.append(ex.document.source_path)
         extractions.append(ex)
     return extractions, stats
@@ -264,6 +271,7 @@ def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, 
     summary["documents_extracted"] = len(stats.extracted)
     summary["extracted"] = sorted(stats.extracted)
     summary["cache"] = str(cache_dir) if cache_dir else None
+    summary["cache_warnings"] = list(stats.warnings)
     summary["change"] = result.change if result else None
     summary["changes"] = result.diff.as_dict() if result and result.diff else None
     summary["changelog"] = str(result.path / "CHANGELOG.md") if result and result.diff else None
@@ -289,6 +297,7 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
         check_documents(read, Path(raw_dir).resolve())
         cache = open_cache(cache_dir)
         extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache)
+        read.warnings.extend(stats.warnings)
         extraction_timings(timings, [work])
         figures = figure_rows(extractions)
         frames, rejected_rows = build_and_validate_timed(extractions, timings)
