@@ -37,6 +37,12 @@ class Field:
     unique: bool = False
     unit: str | None = None
 
+    @property
+    def free_text(self) -> bool:
+        """A string with no enum and no pattern: text from the input (names, titles, quotes, paths). Its CSV
+        cells are neutralised against formula injection (tradenews/escape.py csv_text); Parquet keeps it."""
+        return self.type == "string" and not self.enum and not self.pattern
+
 
 @dataclass(frozen=True)
 class ForeignKey:

@@ -6,7 +6,9 @@
 - Markdown (the CHANGELOG, the Prefect artifact): a name is shown as inline code whose fence is longer
   than any run of backticks inside it, so no name can end the code span and add headings, links or
   tables: `markdown_code`; free text is escaped character by character: `markdown_text`.
-- CSV cells opened by a spreadsheet: see tradenews/publish/files.py (csv_text), which uses CONTROL.
+- CSV cells opened by a spreadsheet: `csv_text` (OWASP's advice on CSV injection): controls and bidi
+  overrides escaped (tab and newline kept: they are text), and a cell that starts with `=`, `+`, `-`, `@`
+  or a tab gets a leading `'`, so that no spreadsheet takes it for a formula.
 """
 from __future__ import annotations
 
@@ -23,9 +25,9 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def escape_controls(text: str) -> str:
-    """`text` with every control and bidi-override character written as a visible escape."""
-    return CONTROL.sub(_escape, text)
+def escape_controls(text: str, keep: str = "") -> str:
+    """`text` with every control and bidi-override character (but those in `keep`) written as a visible escape."""
+    return CONTROL.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
 
 
 def markdown_code(text: str) -> str:
@@ -40,3 +42,13 @@ def markdown_code(text: str) -> str:
 def markdown_text(text: str) -> str:
     """`text` as plain Markdown text: controls escaped, Markdown's punctuation backslash-escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escape_controls(text))
+
+
+# what makes a spreadsheet read a cell as a formula (OWASP, CSV injection); CR is escaped before this test
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """A free-text value as its CSV cell holds it (the Parquet file keeps `text` exactly)."""
+    text = escape_controls(text, keep="\t\n")
+    return "'" + text if text.startswith(FORMULA_LEAD) else text

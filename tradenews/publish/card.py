@@ -51,6 +51,11 @@ def render_card(frames: dict[str, pd.DataFrame], descriptor: dict, figures: dict
         f"- Sources: {len(descriptor['sources'])} documents (listed in `datapackage.json` and `documents`).",
         "- Every table is published twice, as `data/<table>.csv` (UTF-8, header row, empty cell = null) and "
         "`data/<table>.parquet` (typed Arrow columns). Both hold the same rows.",
+        "- Spreadsheet safety (OWASP CSV injection): in the CSV files, a free-text cell (a name, title, quote or "
+        "path: a string column with no fixed pattern or list of values) that starts with `=`, `+`, `-`, `@` or a "
+        "tab begins with an added `'`, so that no spreadsheet runs it as a formula, and control and bidi-override "
+        "characters in it are written as escapes (`\\x1b`, `\\u202e`; tabs and newlines stay). The Parquet "
+        "files hold the exact text. Numbers (negative ones included), dates, codes and ids are never changed.",
         "- Codes: ISO 3166-1 alpha-2 for countries, ISO 3166-2 for provinces and foreign regions, ISO 4217 for "
         "currencies. Groups of countries: " + ", ".join(f"`{g}`" for g in GROUP_CODES) + ". A city or port that "
         "reports trade takes the province code plus its pinyin (`CN-JX-NANCHANG`, `CN-NM-ERLIANHAOTE`).",
