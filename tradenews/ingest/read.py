@@ -7,10 +7,12 @@ import hashlib
 import json
 import os
 import re
+import urllib.parse
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from schemas.fields import EARLIEST
 from tradenews.errors import Refused
 from tradenews.escape import escape_controls
 from tradenews.fileio import NotARegularFile, read_regular
@@ -22,6 +24,8 @@ SIDECAR_KEYS = ("url", "publisher", "published_date", "title")
 # 100 MB of memory per MB of text, so a file above this is refused unread rather than stalling the run.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_SIDECAR_BYTES = 64 * 1024
+# the earliest publication date a sidecar may give (the documents table's dates start there: schemas/fields.py)
+EARLIEST_PUBLISHED = dt.date.fromisoformat(EARLIEST)
 # Magic numbers of files that are commonly dropped into a text folder by mistake.
 BINARY_MAGIC = {b"%PDF": "a PDF file", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
                 b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP/Office file", b"\x7fELF": "an executable",
@@ -240,6 +244,14 @@ def read_sidecar(path: Path) -> tuple[dict, list[str]]:
             if clean["published_date"] > dt.date.today() + dt.timedelta(days=1):
                 warnings.append(f"{name}: published_date {raw_date!r} is in the future; ignored")
                 clean["published_date"] = None
+            elif clean["published_date"] < EARLIEST_PUBLISHED:
+                warnings.append(f"{name}: published_date {raw_date!r} is before {EARLIEST_PUBLISHED.isoformat()}, "
+                                "earlier than any source of this dataset; ignored")
+                clean["published_date"] = None
+    if clean["url"] is not None and urllib.parse.urlsplit(clean["url"]).scheme.lower() not in ("http", "https"):
+        # a javascript:, data: or file: link in the published sources would be followed by whoever clicks it
+        warnings.append(f"{name}: url {_escaped(clean['url'])[:200]!r} is not an http(s) address; ignored")
+        clean["url"] = None
     return clean, warnings
 
 

@@ -12,10 +12,11 @@ def _constraint_text(field) -> str:
         parts.append("required")
     if field.enum:
         parts.append("one of " + ", ".join(f"`{e}`" for e in field.enum))
-    if field.minimum is not None:
-        parts.append(f">= {field.minimum:g}")
-    if field.maximum is not None:
-        parts.append(f"<= {field.maximum:g}")
+    for sign, bound in ((">=", field.minimum), ("<=", field.maximum)):
+        if bound is not None:
+            parts.append(f"{sign} {bound}" if isinstance(bound, str) else f"{sign} {bound:g}")
+    if field.days_ahead is not None:
+        parts.append(f"at most {field.days_ahead} days after the package was built")
     if field.unit:
         parts.append(f"unit: {field.unit}")
     return "; ".join(parts)
