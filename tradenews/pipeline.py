@@ -71,11 +71,13 @@ class ReadResult:
 def read_inputs(raw_dir: Path, paths: list[Path] | None = None) -> ReadResult:
     """Read every text file; each ends up as a source or as a rejected document with its reason."""
     result = ReadResult()
-    texts, orphans = list_inputs(raw_dir)
+    texts, orphans, refused = list_inputs(raw_dir)
     for orphan in orphans:  # an input file too: reported, never silently skipped
         stem = orphan.name[: -len(SIDECAR_SUFFIX)]
         result.rejected.append({"path": relative_name(raw_dir, orphan),
                                 "reason": f"sidecar with no text file beside it (no {stem}.txt); ignored"})
+    for path, reason in refused:  # not an input (another kind of file, a link out, a FIFO): reported
+        result.rejected.append({"path": relative_name(raw_dir, path), "reason": reason})
     for path in (paths if paths is not None else texts):
         rel = relative_name(raw_dir, path)
         try:
