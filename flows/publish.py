@@ -178,7 +178,9 @@ def write_reports(reports: str, rejected_rows, rejected_docs, warnings, summary,
 def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
     state = ({"first": "first publication", "major": "new major version (schema changed)",
               "minor": "new minor version (rows added or removed)",
-              "patch": "new patch version (rows corrected)"}.get(summary.get("change"), "new tables published")
+              "patch": "new patch version (rows corrected)",
+              "repair": "republished from source: the published files had been damaged"}.get(summary.get("change"),
+                                                                                              "new tables published")
              if summary["published_changes"] else "unchanged, nothing new published")
     lines = ["# tradenews run", "",
              f"Package {markdown_code(summary['package'])} version {summary['version']} ({state}).", "",
@@ -281,6 +283,9 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
                                  allow_shrink, quote(figure_counts(figures)))
         for name, seconds in (result.timings or {}).items():
             timings.add("validate_package" if name == "check" else "publish", seconds)
+        for w in result.warnings:  # the published package was damaged: republished from source
+            logger.warning(escape_controls(w))
+        read.warnings.extend(result.warnings)
         summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))
         pipeline.run_details(summary, stats, result, cache_dir)
         summary["figures"] = figure_counts(figures)

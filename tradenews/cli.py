@@ -20,7 +20,9 @@ EXIT_LOCKED = 3
 def print_summary(summary: dict) -> None:
     rows = ", ".join(f"{name} {n}" for name, n in summary["rows"].items())
     state = "published" if summary["published_changes"] else "unchanged (nothing new to publish)"
-    if summary["published_changes"] and summary.get("change"):
+    if summary.get("change") == "repair":
+        state = "republished as described by its descriptor (the files had been damaged)"
+    elif summary["published_changes"] and summary.get("change"):
         state += f" ({summary['change']})"
     print(f"tradenews: read {summary['files_read']} files -> {summary['documents']} documents, "
           f"{summary['rejected_documents']} rejected documents")
@@ -28,7 +30,7 @@ def print_summary(summary: dict) -> None:
         where = f" (cache {summary['cache']})" if summary.get("cache") else " (cache off)"
         print(f"tradenews: documents: {summary['documents_cached']} from cache, "
               f"{summary['documents_extracted']} extracted{where}")
-    for warning in summary.get("cache_warnings") or []:
+    for warning in (summary.get("cache_warnings") or []) + (summary.get("package_warnings") or []):
         print(f"tradenews: warning: {warning}")
     print(f"tradenews: rows: {rows}")
     changes = (summary.get("changes") or {}).get("tables")

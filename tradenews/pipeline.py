@@ -274,6 +274,7 @@ def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, 
     summary["extracted"] = sorted(stats.extracted)
     summary["cache"] = str(cache_dir) if cache_dir else None
     summary["cache_warnings"] = list(stats.warnings)
+    summary["package_warnings"] = list(result.warnings) if result else []
     summary["change"] = result.change if result else None
     summary["changes"] = result.diff.as_dict() if result and result.diff else None
     summary["changelog"] = str(result.path / "CHANGELOG.md") if result and result.diff else None
@@ -306,6 +307,7 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
         with timings.stage("publish"):
             result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected},
                              allow_shrink=allow_shrink, figures=figure_counts(figures))
+        read.warnings.extend(result.warnings)  # the published package was found damaged
         summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
         summary["figures"] = figure_counts(figures)
         run_details(summary, stats, result, cache_dir)

@@ -244,7 +244,10 @@ def _counts_text(counts: dict[str, list[int]]) -> str:
     return ", ".join(parts)
 
 
-def render_entry(diff: PackageDiff, version: str, previous_version: str | None, created: str, bump: str) -> str:
+def render_entry(diff: PackageDiff, version: str, previous_version: str | None, created: str, bump: str,
+                 notes: list[str] | None = None) -> str:
+    """The CHANGELOG.md entry of a new version; `notes` (what was found wrong with the published package)
+    follow its first line."""
     lines = [f"## {version} ({created})", ""]
     if diff.first or previous_version is None:
         lines += [f"First publication (documents: {diff.tables['documents'].rows}).", ""]
@@ -253,6 +256,8 @@ def render_entry(diff: PackageDiff, version: str, previous_version: str | None, 
                "minor": "minor: rows added or removed",
                "patch": "patch: corrections of existing rows, no row added or removed"}[bump]
         lines += [f"Previous version {previous_version}; {why}.", ""]
+    for note in notes or []:
+        lines += [f"Note: {markdown_text(note)}.", ""]
     lines += ["| table | rows | added | removed | changed |", "|---|---:|---:|---:|---:|"]
     for spec in TABLES:
         t = diff.tables[spec.name]
@@ -291,7 +296,7 @@ def updated_changelog(previous_text: str | None, entry: str) -> str:
     if previous_text:
         i = previous_text.find("\n## ")
         earlier = previous_text[i + 1:] if i >= 0 else ""
-    text = f"{TITLE}\n\n{PREAMBLE}\n\n{entry.rstrip()}\n"
+    text = f"{TITLE}\n\n{PREAMBLE}\n" + (f"\n{entry.rstrip()}\n" if entry.strip() else "")
     if earlier.strip():
         text += "\n" + earlier.rstrip() + "\n"
     return text

@@ -40,8 +40,9 @@ from tradenews.fileio import fsync_dir, write_atomic
 from tradenews.folders import DESCRIPTOR, JOURNAL, STAGING_ID, STAGING_INFIX, check_out_folder, staging_folders
 from tradenews.publish.card import render_card
 from tradenews.publish.changelog import CHANGELOG, PackageDiff, diff_packages, render_entry, updated_changelog
+from tradenews.publish.changelog import TITLE as CHANGELOG_TITLE
 from tradenews.publish.check import check_package
-from tradenews.publish.descriptor import build_descriptor
+from tradenews.publish.descriptor import build_descriptor, file_facts
 from tradenews.publish.files import to_arrow, write_csv, write_parquet
 from tradenews.publish.lock import (OS_REASONS, PackageLocked, PublishError, lock_path,  # noqa: F401 - re-exported
                                     package_lock, publish_os_error)
@@ -54,9 +55,10 @@ class PublishResult:
     version: str
     changed: bool
     previous_version: str | None
-    change: str | None = None  # first | major | minor | patch (None when unchanged)
+    change: str | None = None  # first | major | minor | patch | repair (None when unchanged)
     diff: PackageDiff | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds: write, diff, check, swap
+    warnings: list[str] = field(default_factory=list)  # the published package was damaged (and is republished)
 
 
 def _staging(out: Path) -> Path:
@@ -198,9 +200,46 @@ def swap_in(staged: Path, out: Path, previous: dict | None) -> None:
 
 def _previous(out: Path) -> dict | None:
     try:
-        return json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        previous = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
+    if not isinstance(previous, dict) or not isinstance(previous.get("resources"), list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) for r in previous["resources"]):
+        return None  # a descriptor edited out of shape: taken as lost (see last_logged_version)
+    return previous
+
+
+def damaged_files(out: Path, previous: dict) -> list[str]:
+    """The published data files that are not what the descriptor says (bytes and sha256): edited by hand,
+    truncated, replaced or missing; one readable line each."""
+    found = []
+    for res in previous.get("resources", []):
+        rel = res.get("path")
+        if not (isinstance(rel, str) and DATA_FILE.fullmatch(rel)):
+            continue
+        try:
+            facts = file_facts(out / rel)
+        except FileNotFoundError:
+            found.append(f"{rel} is missing")
+            continue
+        except OSError as exc:
+            found.append(f"{rel} cannot be read ({exc.strerror or exc})")
+            continue
+        if facts["hash"] != res.get("hash") or facts["bytes"] != res.get("bytes"):
+            found.append(f"{rel} differs from the descriptor ({facts['bytes']} bytes, not {res.get('bytes')}; "
+                         "another sha256)")
+    return found
+
+
+def last_logged_version(out: Path) -> str | None:
+    """The newest version CHANGELOG.md names, when datapackage.json is missing or unreadable: a package whose
+    descriptor was lost is not published again as 1.0.0."""
+    try:
+        text = (out / CHANGELOG).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    versions = [m.group(1) for m in re.finditer(r"^## (\d+\.\d+\.\d+) \(", text, re.MULTILINE)]
+    return max(versions, key=_parse_version) if text.startswith(CHANGELOG_TITLE) and versions else None
 
 
 def change_kind(previous: dict | None, descriptor: dict, diff: PackageDiff | None = None) -> str | None:
@@ -294,28 +333,47 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
         previous = _previous(out)
         draft = build_descriptor(staged, frames, "0.0.0", "")
         timings["write"] = time.perf_counter() - t0
-        if previous is not None and change_kind(previous, draft) is None:
+        damaged = damaged_files(out, previous) if previous is not None else []
+        lost = last_logged_version(out) if previous is None else None  # its descriptor missing or unreadable
+        warnings = []
+        if damaged:
+            warnings.append(f"the published package {out} was damaged or edited by hand ({'; '.join(damaged[:5])}"
+                            f"{'; ...' if len(damaged) > 5 else ''}): republished from source")
+        if lost:
+            warnings.append(f"the published package {out} has no readable datapackage.json (its CHANGELOG.md names "
+                            f"version {lost}): republished from source as a new major version")
+        kind = change_kind(previous, draft) if previous is not None else ("major" if lost else "first")
+        if kind is None and not damaged:
             shutil.rmtree(staged)
             version = previous.get("version", "1.0.0")
             return PublishResult(out, version, False, version, timings=timings)
         t0 = time.perf_counter()
-        diff = diff_packages(out if previous is not None else None, staged, rejected)
-        if not allow_shrink:
-            _check_shrink(diff, out)
-        kind = change_kind(previous, draft, diff)
-        version, _ = next_version(previous, draft, diff)
-        previous_version = previous.get("version") if previous else None
-        created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        descriptor = build_descriptor(staged, frames, version, created)
-        (staged / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
-                                                 encoding="utf-8")
-        (staged / "README.md").write_text(render_card(frames, descriptor, figures), encoding="utf-8")
+        previous_version = previous.get("version") if previous else lost
         try:
             earlier = (out / CHANGELOG).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             earlier = None
-        entry = render_entry(diff, version, previous_version, created, kind)
-        (staged / CHANGELOG).write_text(updated_changelog(earlier, entry), encoding="utf-8")
+        if kind is None:  # a repair: the files the descriptor describes, from source; same version, no entry
+            diff = None
+            version, created = previous_version, previous.get("created", "")
+            changelog = earlier if earlier is not None else updated_changelog(None, "")
+        else:
+            diff = diff_packages(out if previous is not None or lost else None, staged, rejected)
+            if not allow_shrink:
+                _check_shrink(diff, out)
+            if previous is not None:
+                kind = change_kind(previous, draft, diff)
+                version, _ = next_version(previous, draft, diff)
+            else:
+                version = next_version({"version": lost, "resources": []}, draft)[0] if lost else "1.0.0"
+            created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+            entry = render_entry(diff, version, previous_version, created, kind, notes=warnings)
+            changelog = updated_changelog(earlier, entry)
+        descriptor = build_descriptor(staged, frames, version, created)
+        (staged / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                                 encoding="utf-8")
+        (staged / "README.md").write_text(render_card(frames, descriptor, figures), encoding="utf-8")
+        (staged / CHANGELOG).write_text(changelog, encoding="utf-8")
         timings["diff"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         errors = check_package(staged, frictionless_data=validate_data, expected=written)
@@ -326,7 +384,7 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
         _fsync_tree(staged)
         swap_in(staged, out, previous)
         timings["swap"] = time.perf_counter() - t0
-        return PublishResult(out, version, True, previous_version, kind, diff, timings)
+        return PublishResult(out, version, True, previous_version, kind or "repair", diff, timings, warnings)
     except BaseException:
         if _read_journal(staged) is None:  # not yet moving in: the previous package is untouched
             shutil.rmtree(staged, ignore_errors=True)
