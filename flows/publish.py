@@ -96,9 +96,10 @@ def read_inputs(raw: str) -> pipeline.ReadResult:
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, **FS_RETRIES)
-def extract_batch(batch: list[tuple[SourceFile, tuple[str, ...]]], cache_dir: str | None
+def extract_batch(batch: list[tuple[SourceFile, tuple[str, ...]]], cache_dir: str | None,
+                  doc_budget: float | None = pipeline.DOC_BUDGET
                   ) -> tuple[list[Extraction], CacheStats, pipeline.BatchWork]:
-    return pipeline.extract_cached_timed(batch, pipeline.open_cache(cache_dir))
+    return pipeline.extract_cached_timed(batch, pipeline.open_cache(cache_dir), doc_budget)
 
 
 @task(name="start-worker", cache_policy=NO_CACHE)
@@ -206,7 +207,8 @@ def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
 @flow(name="publish-dataset", log_prints=True)
 def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | None = None,
                     cache: str | None = None, use_cache: bool = True, runner: str = "default",
-                    address: str | None = None, allow_shrink: bool = False) -> dict:
+                    address: str | None = None, allow_shrink: bool = False,
+                    doc_budget: float | None = pipeline.DOC_BUDGET) -> dict:
     """Publish the texts in `raw` into the package folder `out`.
 
     reports: where the run reports go (default: `reports/` beside `out`).
@@ -217,6 +219,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     address: scheduler address of a Dask cluster (tcp://host:8786), for runner "dask".
     allow_shrink: publish even when more than half of the published documents would be removed (refused
         otherwise: the mark of an incomplete raw folder).
+    doc_budget: seconds the extraction of one document may take (default 20; 0 or None: no limit); a document
+        that takes longer counts with no facts and is named in rejected-rows.csv.
 
     Returns the run summary (rows, version, changes per table, timings); the per-document lists (paths
     extracted, changes per document) are in `run-summary.json` among the reports.
@@ -255,10 +259,12 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             if other is None:
                 # the flow's own thread, one batch after the other: extraction is CPU-bound Python, and
                 # batches on several threads would only take turns holding the GIL (and slow each other)
-                results = (extract_batch(quote(docs[i:i + BATCH]), cache_arg) for i in range(0, len(docs), BATCH))
+                results = (extract_batch(quote(docs[i:i + BATCH]), cache_arg, doc_budget)
+                           for i in range(0, len(docs), BATCH))
             else:
                 size = batch_size(len(docs), LOCAL_DASK_WORKERS if runner == "dask" else os.cpu_count() or 1)
-                futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg})
+                futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg,
+                                                        "doc_budget": doc_budget})
                            for i in range(0, len(docs), size)]
                 results = (futures.pop(0).result() for _ in range(len(futures)))  # each result kept once
             for batch, batch_stats, batch_work in results:

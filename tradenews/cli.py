@@ -121,7 +121,7 @@ def _run(args: argparse.Namespace, server, before: str | None) -> int:
         with use_api(server):
             summary = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
                                       use_cache=not args.no_cache, runner=args.runner, address=args.address,
-                                      allow_shrink=args.allow_shrink)
+                                      allow_shrink=args.allow_shrink, doc_budget=args.doc_budget or None)
     except PackageLocked as exc:
         print(f"tradenews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -223,6 +223,8 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tradenews.budget import DEFAULT_SECONDS as DOC_BUDGET
+
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # its options (and --help) belong to the harness
         return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
@@ -239,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--allow-shrink", action="store_true",
                      help="publish even when the run removes more than half of the published documents "
                           "(refused otherwise: the mark of an incomplete --raw, such as an unmounted share)")
+    run.add_argument("--doc-budget", type=float, default=DOC_BUDGET, metavar="SECONDS",
+                     help=f"seconds the extraction of one document may take (default {DOC_BUDGET:g}; 0: no limit); a "
+                          "document "
+                          "that takes longer counts with no facts and is named in reports/rejected-rows.csv")
     run.add_argument("--runner", default="default", choices=("default", "process", "dask"),
                      help="where extraction batches run: the flow's threads (default), one process per core, "
                           "or a Dask cluster")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tradenews.budget import DEFAULT_SECONDS as DOC_BUDGET
+from tradenews.budget import OverBudget, time_budget
 from tradenews.cache import CacheStats, ExtractionCache, unwritable
 from tradenews.errors import Refused
 from tradenews.fileio import write_atomic
@@ -121,12 +123,20 @@ def warm_up() -> None:
     extract_source(SourceFile("warm-up.txt", "0" * 64, "utf-8", "2023年11月5日,江西省与俄罗斯签署合作协议,金额1亿元。", {}))
 
 
-def extract_source(src: SourceFile, paths: tuple[str, ...] = ()) -> Extraction:
+def extract_source(src: SourceFile, paths: tuple[str, ...] = (), budget: float | None = DOC_BUDGET) -> Extraction:
+    """The facts of one document. Reading its facts is abandoned after `budget` seconds (None: no limit):
+    the document then counts with no facts, and the error says why (rejected-rows.csv, check 'extraction').
+    Building the document (decoding, normalizing: linear in its size, under a second for 2 MB) is not
+    timed."""
     doc = build_document(src)
     if paths:
         doc.source_path, doc.source_paths = paths[0], paths
     try:
-        return extract_document(doc)
+        with time_budget(budget):
+            return extract_document(doc)
+    except OverBudget:
+        return Extraction(doc.info(), error=f"extraction abandoned: it took longer than the {budget:g} s budget "
+                                            "for one document (--doc-budget); no facts are published from it")
     except Exception as exc:  # noqa: BLE001 - one odd article never stops the others
         return Extraction(doc.info(), error=f"extraction failed: {type(exc).__name__}: {exc}")
 
@@ -210,8 +220,8 @@ def open_cache(cache_dir: Path | str | None) -> ExtractionCache | None:
     return ExtractionCache(Path(cache_dir), extractor_version()) if cache_dir else None
 
 
-def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
-                   ) -> tuple[list[Extraction], CacheStats]:
+def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None,
+                   budget: float | None = DOC_BUDGET) -> tuple[list[Extraction], CacheStats]:
     """Extract each document, or load it from the cache (keyed by content, sidecar and extractor version).
     A cache that cannot be written (a full disk, a read-only folder) is still read, no longer written, and
     the batch's stats say so (stats.warnings): the run goes on without caching instead of failing."""
@@ -225,7 +235,7 @@ def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: Extra
             ex.document.source_path, ex.document.source_paths = paths[0], tuple(paths)
             stats.cached.append(ex.document.source_path)
         else:
-            ex = extract_source(src, paths)
+            ex = extract_source(src, paths, budget)
             if writable and ex.error is None:  # a failure is retried on the next run
                 try:
                     cache.put(src, ex)
@@ -249,11 +259,11 @@ class BatchWork:
     worker: str = ""  # host:pid of the process that ran it
 
 
-def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
-                         ) -> tuple[list[Extraction], CacheStats, BatchWork]:
+def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None,
+                         budget: float | None = DOC_BUDGET) -> tuple[list[Extraction], CacheStats, BatchWork]:
     """extract_cached, plus what the batch cost."""
     started, t0, c0 = time.time(), time.perf_counter(), time.thread_time()
-    extractions, stats = extract_cached(batch, cache)
+    extractions, stats = extract_cached(batch, cache, budget)
     work = BatchWork(time.perf_counter() - t0, time.thread_time() - c0, started, time.time(), len(batch),
                      f"{socket.gethostname()}:{os.getpid()}")
     return extractions, stats, work
@@ -281,10 +291,11 @@ def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, 
     return summary
 
 
-def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None, allow_shrink: bool = False
-            ) -> dict:
+def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None, allow_shrink: bool = False,
+            doc_budget: float | None = DOC_BUDGET) -> dict:
     """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set;
-    `allow_shrink` lets it remove more than MAX_SHRINK of the published documents (publish()).
+    `allow_shrink` lets it remove more than MAX_SHRINK of the published documents (publish());
+    `doc_budget`: seconds the extraction of one document may take (extract_source).
 
     summary['timings'] holds the seconds of each stage (see Timings)."""
     from tradenews.publish.package import package_lock, publish
@@ -299,7 +310,7 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
             read = read_inputs(raw_dir)
         check_documents(read, Path(raw_dir).resolve())
         cache = open_cache(cache_dir)
-        extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache)
+        extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache, doc_budget)
         read.warnings.extend(stats.warnings)
         extraction_timings(timings, [work])
         figures = figure_rows(extractions)
