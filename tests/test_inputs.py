@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 
 import pytest
@@ -25,7 +26,7 @@ def watchdog():
     signal.signal(signal.SIGALRM, previous)
 
 
-def test_only_texts_inside_the_raw_folder_are_read(tmp_path, monkeypatch, watchdog):
+def test_only_texts_inside_the_raw_folder_are_read(tmp_path, monkeypatch, watchdog, seed_package):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(short_article(90), encoding="utf-8")
@@ -47,6 +48,8 @@ def test_only_texts_inside_the_raw_folder_are_read(tmp_path, monkeypatch, watchd
     (raw / ".hidden").mkdir()
     (raw / ".hidden" / "b.txt").write_text(short_article(5), encoding="utf-8")
     (raw / ".staging.txt").write_text(short_article(6), encoding="utf-8")
+    shutil.copytree(seed_package, raw / "old-package")  # a published package copied into the folder
+    (raw / "old-package" / "note.txt").write_text(short_article(7), encoding="utf-8")
 
     opened: list[str] = []
     real_open = os.open
@@ -70,12 +73,14 @@ def test_only_texts_inside_the_raw_folder_are_read(tmp_path, monkeypatch, watchd
         "fifo.txt": "a FIFO, not a text file; not read",
         "folder.txt": "a folder named like a text file, not a text file (its files are read as those of any "
                       "sub-folder)",
+        "old-package": "a tradenews package folder (its datapackage.json says so); not read",
     }
     assert summary["rejected_documents"] == len(rejected)
     warnings = (tmp_path / "reports" / "warnings.txt").read_text(encoding="utf-8")
     assert "e.meta.json: sidecar is a symbolic link out of the raw folder; metadata ignored" in warnings
     assert not [p for p in opened if p.startswith(str(outside))], "a file outside the raw folder was opened"
     assert not [p for p in opened if "/.hidden/" in p or p.endswith(".staging.txt")], "a hidden file was read"
+    assert not [p for p in opened if "/old-package/" in p and not p.endswith("/datapackage.json")]
     assert "外面的标题" not in (tmp_path / "pkg" / "data" / "documents.csv").read_text(encoding="utf-8")
 
 

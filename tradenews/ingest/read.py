@@ -17,6 +17,7 @@ from schemas.fields import EARLIEST
 from tradenews.errors import Refused
 from tradenews.escape import escape_controls
 from tradenews.fileio import KINDS, NotARegularFile, read_regular
+from tradenews.folders import is_tradenews_package
 from tradenews.model import SourceFile
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -323,7 +324,7 @@ def list_inputs(raw_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path,
 
     Inputs are NAME.txt regular files (or links to regular files inside raw_dir) and their NAME.meta.json
     sidecars, in raw_dir and its sub-folders. Hidden files and folders (a name starting with '.') are not
-    inputs and are not looked into. Everything else is reported with its reason, never silently skipped:
+    inputs and are not looked into, nor is a folder that holds a tradenews package (reported). Everything else is reported with its reason, never silently skipped:
     files of another kind (not .txt), links that lead out of raw_dir, dangling links, links to folders (not
     followed), FIFOs, sockets and devices, and folders named like a text file (their files are read as
     those of any sub-folder). A sub-folder that cannot be listed stops the run (Refused): taken for empty,
@@ -349,6 +350,9 @@ def list_inputs(raw_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path,
             if entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
+                if is_tradenews_package(path):  # a published package (a copy, an old one): data, not input
+                    refused.append((path, "a tradenews package folder (its datapackage.json says so); not read"))
+                    continue
                 pending.append(path)
                 if entry.name.endswith(TEXT_SUFFIX):
                     refused.append((path, "a folder named like a text file, not a text file (its files are read "
