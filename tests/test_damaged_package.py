@@ -100,3 +100,12 @@ def test_a_folder_with_neither_descriptor_nor_changelog_is_still_refused(publish
     (pkg / "CHANGELOG.md").unlink()
     with pytest.raises(Refused, match="holds other files and no tradenews package"):
         pipeline.run_local(raw, pkg, pkg.parent / "reports")
+
+
+def test_the_descriptor_of_another_package_is_never_replaced(published):
+    raw, pkg, _ = published
+    foreign = json.dumps({"name": "someone-elses-data", "resources": []})
+    (pkg / "datapackage.json").write_text(foreign, encoding="utf-8")
+    with pytest.raises(Refused, match="holds other files and no tradenews package"):
+        pipeline.run_local(raw, pkg, pkg.parent / "reports")
+    assert (pkg / "datapackage.json").read_text(encoding="utf-8") == foreign

@@ -149,16 +149,24 @@ def is_tradenews_package(folder: Path) -> bool:
         isinstance(c, dict) and c.get("title") == GENERATOR for c in contributors)
 
 
-def has_our_changelog(folder: Path) -> bool:
-    """True when `folder/CHANGELOG.md` is one tradenews wrote: a package whose datapackage.json was lost or
-    damaged is still ours (it is published again, from the version its changelog names)."""
+def lost_descriptor(folder: Path) -> bool:
+    """True for a tradenews package whose datapackage.json was lost or damaged: its CHANGELOG.md is one
+    tradenews wrote, and its descriptor is missing, unreadable, not JSON, or names no other package. It is
+    published again, from the version its changelog names (a descriptor of another package is never replaced)."""
     from tradenews.publish.changelog import CHANGELOG, TITLE
 
     try:
         title = TITLE.encode("utf-8")
-        return read_regular(Path(folder) / CHANGELOG, len(title))[:len(title)] == title
+        if read_regular(Path(folder) / CHANGELOG, len(title))[:len(title)] != title:
+            return False
     except OSError:
         return False
+    try:
+        data = read_regular(Path(folder) / DESCRIPTOR, MAX_DESCRIPTOR_BYTES)
+        descriptor = json.loads(data)
+    except (OSError, ValueError, RecursionError):
+        return True
+    return not isinstance(descriptor, dict) or descriptor.get("name") in (None, PACKAGE_NAME)
 
 
 def staging_folders(out: Path) -> list[Path]:
@@ -193,7 +201,7 @@ def check_out_folder(out: Path) -> None:
         empty = not os.listdir(out)
     except OSError as exc:
         raise Refused(f"--out {out}: cannot list the folder ({exc.strerror or exc}); nothing was written") from None
-    if not empty and not is_tradenews_package(out) and not pending_publication(out) and not has_our_changelog(out):
+    if not empty and not is_tradenews_package(out) and not pending_publication(out) and not lost_descriptor(out):
         raise Refused(f"--out {out} holds other files and no tradenews package (no datapackage.json written by "
                       "tradenews); nothing was written: choose an empty or new folder, or the folder of a "
                       "package tradenews published")
