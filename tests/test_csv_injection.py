@@ -87,3 +87,14 @@ def test_the_package_validates_and_the_equality_check_is_exact(package, tmp_path
     (copy / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
     errors = check_package(copy)
     assert "documents: CSV and Parquet rows differ (beyond the neutralised free text)" in errors, errors
+
+
+def test_the_report_csvs_are_neutralised_too(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (raw / "=cmd.txt").write_bytes(b"")  # rejected: its name goes into rejected-documents.csv
+    (raw / "@x.meta.json").write_text("{}", encoding="utf-8")  # a sidecar with no text
+    pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
+    rows = _rows(tmp_path / "reports" / "rejected-documents.csv")
+    assert {row["path"] for row in rows} == {"'=cmd.txt", "'@x.meta.json"}

@@ -20,6 +20,7 @@ from tradenews.budget import DEFAULT_SECONDS as DOC_BUDGET
 from tradenews.budget import OverBudget, time_budget
 from tradenews.cache import CacheStats, ExtractionCache, unwritable
 from tradenews.errors import Refused
+from tradenews.escape import csv_text, escape_controls
 from tradenews.fileio import write_atomic
 from tradenews.folders import Folders, check_folders, check_out_folder
 from tradenews.ingest.document import build_document
@@ -189,13 +190,16 @@ def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: lis
     reports.mkdir(parents=True, exist_ok=True)
     if figures is not None:
         write_atomic(reports / "figures.csv", figures_csv(figures))
-    write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
+    # the report CSVs are opened in spreadsheets too: their cells (names, values, reasons from the input) are
+    # neutralised as the package's free text is (csv_text)
+    write_atomic(reports / "rejected-rows.csv", rejected_rows.map(
+        lambda v: csv_text(v) if isinstance(v, str) else v).to_csv(index=False))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["path", "reason"], lineterminator="\n")
     w.writeheader()
-    w.writerows(rejected_docs)
+    w.writerows({k: csv_text(v) for k, v in row.items()} for row in rejected_docs)
     write_atomic(reports / "rejected-documents.csv", buf.getvalue())
-    write_atomic(reports / "warnings.txt", "".join(f"{w}\n" for w in warnings))
+    write_atomic(reports / "warnings.txt", "".join(f"{escape_controls(w)}\n" for w in warnings))
     write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
