@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test validate bench lock clean
+.PHONY: run test test-fast validate bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest
+
+# the suite without the tests marked slow (those that start Prefect servers or workers, or run many documents)
+test-fast: $(STAMP)
+	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -m "not slow"
 
 validate: $(STAMP)
 	$(BIN)/tradenews validate datapackage

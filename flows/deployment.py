@@ -13,6 +13,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 PREFECT_YAML = ROOT / "prefect.yaml"
 DEPLOYMENT = "scheduled"
+# `tradenews serve` registers a deployment of its own: serving under the name of the work-pool deployment
+# would overwrite it on the server without its work pool, and the worker would stop getting its runs.
+SERVED = "served"
 FLOW_NAME = "publish-dataset"
 # Used only when prefect.yaml is not beside the package (an installed wheel rather than a checkout).
 FALLBACK = {"cron": "0 6 * * *", "timezone": "UTC", "parameters": {"raw": "raw", "out": "datapackage"},
@@ -50,7 +53,9 @@ def deployment_spec(path: Path = PREFECT_YAML, name: str = DEPLOYMENT) -> Deploy
 
 def serve(raw: str | None = None, out: str | None = None, cron: str | None = None,
           no_schedule: bool = False) -> None:
-    """Serve publish-dataset/scheduled from this process until interrupted (no work pool, no worker).
+    """Serve the deployment publish-dataset/served (schedule, parameters and concurrency limit of
+    publish-dataset/scheduled in prefect.yaml) from this process until interrupted (no work pool, no worker).
+    The work-pool deployment publish-dataset/scheduled, if deployed, is left as it is.
 
     Relative raw/out folders are resolved against the current directory, as for `tradenews run`.
     """
@@ -74,11 +79,11 @@ def serve(raw: str | None = None, out: str | None = None, cron: str | None = Non
     confine(folders, allowed_roots(ROOT), cache_given=bool(params.get("cache")))
     cron = cron or spec.cron
     schedules = [] if no_schedule or not cron else [CronSchedule(cron=cron, timezone=spec.timezone or "UTC")]
-    print(f"tradenews: serving {FLOW_NAME}/{spec.name} "
+    print(f"tradenews: serving {FLOW_NAME}/{SERVED} "
           f"({'schedule ' + cron + ' ' + (spec.timezone or 'UTC') if schedules else 'no schedule'}; "
           f"raw={params.get('raw')} out={params.get('out')}); "
-          f"trigger a run with: prefect deployment run '{FLOW_NAME}/{spec.name}'", flush=True)
+          f"trigger a run with: prefect deployment run '{FLOW_NAME}/{SERVED}'", flush=True)
     publish_dataset.serve(
-        name=spec.name, schedules=schedules, parameters=params, description=spec.description,
+        name=SERVED, schedules=schedules, parameters=params, description=spec.description,
         global_limit=spec.concurrency_limit, pause_on_shutdown=False,
     )

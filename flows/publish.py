@@ -44,6 +44,7 @@ if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
 
 from tradenews import pipeline  # noqa: E402
 from tradenews.cache import CacheStats  # noqa: E402
+from tradenews.escape import escape_controls, markdown_code, markdown_text  # noqa: E402
 from flows.deployment import ROOT as CHECKOUT  # noqa: E402
 from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders  # noqa: E402
 from tradenews.tables.figures import figure_counts, figure_rows  # noqa: E402
@@ -95,9 +96,10 @@ def read_inputs(raw: str) -> pipeline.ReadResult:
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, **FS_RETRIES)
-def extract_batch(batch: list[tuple[SourceFile, tuple[str, ...]]], cache_dir: str | None
+def extract_batch(batch: list[tuple[SourceFile, tuple[str, ...]]], cache_dir: str | None,
+                  doc_budget: float | None = pipeline.DOC_BUDGET
                   ) -> tuple[list[Extraction], CacheStats, pipeline.BatchWork]:
-    return pipeline.extract_cached_timed(batch, pipeline.open_cache(cache_dir))
+    return pipeline.extract_cached_timed(batch, pipeline.open_cache(cache_dir), doc_budget)
 
 
 @task(name="start-worker", cache_policy=NO_CACHE)
@@ -177,31 +179,36 @@ def write_reports(reports: str, rejected_rows, rejected_docs, warnings, summary,
 def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
     state = ({"first": "first publication", "major": "new major version (schema changed)",
               "minor": "new minor version (rows added or removed)",
-              "patch": "new patch version (rows corrected)"}.get(summary.get("change"), "new tables published")
+              "patch": "new patch version (rows corrected)",
+              "repair": "republished from source: the published files had been damaged"}.get(summary.get("change"),
+                                                                                              "new tables published")
              if summary["published_changes"] else "unchanged, nothing new published")
-    lines = ["# tradenews run", "", f"Package `{summary['package']}` version {summary['version']} ({state}).", "",
+    lines = ["# tradenews run", "",
+             f"Package {markdown_code(summary['package'])} version {summary['version']} ({state}).", "",
              f"Documents: {summary['documents']} ({summary.get('documents_cached', 0)} from cache, "
              f"{summary.get('documents_extracted', summary['documents'])} extracted); "
              f"rejected documents: {summary['rejected_documents']}; rejected rows: {summary['rejected_rows']}; "
-             f"reports in `{summary['reports']}`.", ""]
+             f"reports in {markdown_code(summary['reports'])}.", ""]
     changes = (summary.get("changes") or {}).get("tables", {})
     lines += ["| table | rows | added | removed | changed |", "|---|---:|---:|---:|---:|"]
     for name, n in summary["rows"].items():
         c = changes.get(name, {})
         lines.append(f"| {name} | {n} | {c.get('added', 0)} | {c.get('removed', 0)} | {c.get('changed', 0)} |")
     if summary.get("changelog"):
-        lines += ["", f"Changes are listed in `{summary['changelog']}`."]
+        lines += ["", f"Changes are listed in {markdown_code(summary['changelog'])}."]
     if summary.get("extracted"):
-        lines += ["", "Extracted in this run:"] + [f"- `{p}`" for p in summary["extracted"][:50]]
+        lines += ["", "Extracted in this run:"] + [f"- {markdown_code(p)}" for p in summary["extracted"][:50]]
     if rejected_docs:
-        lines += [""] + [f"- rejected `{d['path']}`: {d['reason']}" for d in rejected_docs[:50]]
+        lines += [""] + [f"- rejected {markdown_code(d['path'])}: {markdown_text(d['reason'])}"
+                         for d in rejected_docs[:50]]
     return "\n".join(lines)
 
 
 @flow(name="publish-dataset", log_prints=True)
 def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | None = None,
                     cache: str | None = None, use_cache: bool = True, runner: str = "default",
-                    address: str | None = None, allow_shrink: bool = False) -> dict:
+                    address: str | None = None, allow_shrink: bool = False,
+                    doc_budget: float | None = pipeline.DOC_BUDGET) -> dict:
     """Publish the texts in `raw` into the package folder `out`.
 
     reports: where the run reports go (default: `reports/` beside `out`).
@@ -212,6 +219,8 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     address: scheduler address of a Dask cluster (tcp://host:8786), for runner "dask".
     allow_shrink: publish even when more than half of the published documents would be removed (refused
         otherwise: the mark of an incomplete raw folder).
+    doc_budget: seconds the extraction of one document may take (default 20; 0 or None: no limit); a document
+        that takes longer counts with no facts and is named in rejected-rows.csv.
 
     Returns the run summary (rows, version, changes per table, timings); the per-document lists (paths
     extracted, changes per document) are in `run-summary.json` among the reports.
@@ -238,10 +247,10 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             with timings.stage("read"):
                 read = read_inputs(str(folders.raw))
             pipeline.check_documents(read, folders.raw)
-            for w in read.warnings:
-                logger.warning(w)
+            for w in read.warnings:  # (names and values from the input: no terminal escapes reach the log)
+                logger.warning(escape_controls(w))
             for r in read.rejected:
-                logger.warning("rejected %s: %s", r["path"], r["reason"])
+                logger.warning("rejected %s: %s", escape_controls(r["path"]), escape_controls(r["reason"]))
             docs = pipeline.group_duplicates(read.sources)
             extractions: list[Extraction] = []
             stats = CacheStats()
@@ -250,10 +259,12 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             if other is None:
                 # the flow's own thread, one batch after the other: extraction is CPU-bound Python, and
                 # batches on several threads would only take turns holding the GIL (and slow each other)
-                results = (extract_batch(quote(docs[i:i + BATCH]), cache_arg) for i in range(0, len(docs), BATCH))
+                results = (extract_batch(quote(docs[i:i + BATCH]), cache_arg, doc_budget)
+                           for i in range(0, len(docs), BATCH))
             else:
                 size = batch_size(len(docs), LOCAL_DASK_WORKERS if runner == "dask" else os.cpu_count() or 1)
-                futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg})
+                futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg,
+                                                        "doc_budget": doc_budget})
                            for i in range(0, len(docs), size)]
                 results = (futures.pop(0).result() for _ in range(len(futures)))  # each result kept once
             for batch, batch_stats, batch_work in results:
@@ -264,6 +275,9 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
             for future in started:
                 future.result()
         pipeline.extraction_timings(timings, work)
+        for w in stats.warnings:  # a full or read-only cache: the run went on without writing to it
+            logger.warning(escape_controls(w))
+        read.warnings.extend(stats.warnings)
         logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
                     len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))
         figures = figure_rows(extractions)
@@ -275,6 +289,9 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
                                  allow_shrink, quote(figure_counts(figures)))
         for name, seconds in (result.timings or {}).items():
             timings.add("validate_package" if name == "check" else "publish", seconds)
+        for w in result.warnings:  # the published package was damaged: republished from source
+            logger.warning(escape_controls(w))
+        read.warnings.extend(result.warnings)
         summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))
         pipeline.run_details(summary, stats, result, cache_dir)
         summary["figures"] = figure_counts(figures)
@@ -301,7 +318,7 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     return pipeline.compact_summary(summary)  # the per-document lists stay in the run-summary report
 
 
-if __name__ == "__main__":
-    from tradenews.cli import print_summary
+if __name__ == "__main__":  # `python flows/publish.py [--raw DIR --out DIR ...]`: the options of `tradenews run`
+    from tradenews.cli import main
 
-    print_summary(publish_dataset())
+    sys.exit(main(["run", *sys.argv[1:]]))

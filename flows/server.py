@@ -80,7 +80,9 @@ def local_api():
         [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL,
-        preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
+        # a session of its own: a SIGTERM or Ctrl-C sent to the run's process group stops the run, which then
+        # records its end on this server and stops it (the server dying first left the run retrying for minutes)
+        start_new_session=True, preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
     try:
         yield LocalServer(f"http://127.0.0.1:{port}/api", process,
                           float(settings.server.ephemeral.startup_timeout_seconds))

@@ -23,6 +23,21 @@ GROUP_CODES = ("EU", "ASEAN", "AFRICA", "CENTRAL-ASIA", "LATIN-AMERICA", "MIDDLE
 PLACE_CODE = rf"^(?:[A-Z]{{2}}(?:-[A-Z0-9]{{1,3}}(?:-[A-Z0-9]+)?)?|[A-Z]{{2}}-[A-Z0-9]+|{'|'.join(GROUP_CODES)})$"
 CURRENCY = r"^[A-Z]{3}$"
 
+# Bounds of what the sources can state: a value outside them is a misreading (a wrong unit, digits run
+# together, a year read as an amount), rejected with the failed check in rejected-rows.csv, never published.
+# Amounts in base units (yuan, dollars, tonnes...): at least 1, at most 1e14 (100 trillion; China's yearly
+# foreign trade is about 4e13 yuan).
+AMOUNT_MIN, AMOUNT_MAX = 1, 1e14
+COUNT_MAX = 1e14  # counts and physical amounts (people, tonnes, vehicles, deals)
+# Year-on-year change in percent: -100 (all gone) up to 10000 (a hundredfold).
+GROWTH_MIN, GROWTH_MAX = -100, 10_000
+# Dates and periods: the sources report the economy of the People's Republic (from 1949) and plans up to
+# 2100; publication and reference dates also at most DAYS_AHEAD days after the day of the run (checked by
+# pandera when the package is built, since a descriptor cannot name "today").
+EARLIEST, LATEST = "1949-01-01", "2100-12-31"
+YEAR_MIN, YEAR_MAX = 1949, 2100
+DAYS_AHEAD = 366
+
 
 @dataclass(frozen=True)
 class Field:
@@ -32,10 +47,17 @@ class Field:
     required: bool = False
     enum: tuple[str, ...] | None = None
     pattern: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
+    minimum: float | str | None = None  # a number, or an ISO date for a date field
+    maximum: float | str | None = None
     unique: bool = False
     unit: str | None = None
+    days_ahead: int | None = None  # a date at most this many days after the day of the run
+
+    @property
+    def free_text(self) -> bool:
+        """A string with no enum and no pattern: text from the input (names, titles, quotes, paths). Its CSV
+        cells are neutralised against formula injection (tradenews/escape.py csv_text); Parquet keeps it."""
+        return self.type == "string" and not self.enum and not self.pattern
 
 
 @dataclass(frozen=True)
@@ -67,6 +89,13 @@ def _id(name: str, what: str) -> Field:
                  required=True, unique=True, pattern=ID_PATTERN)
 
 
+def _date(name: str, description: str, required: bool = False, days_ahead: int | None = None) -> Field:
+    if days_ahead:
+        description += f" At most {days_ahead} days after the day the package was built."
+    return Field(name, "date", description, required=required, minimum=EARLIEST, maximum=LATEST,
+                 days_ahead=days_ahead)
+
+
 def _ref(name: str, what: str) -> Field:
     return Field(name, "string", f"Id of the {what}, if any.", pattern=ID_PATTERN)
 
@@ -92,9 +121,9 @@ DOCUMENTS = Table(
         Field("title", "string", "Title from the sidecar, else the first heading of the page."),
         Field("publisher", "string", "Publisher from the sidecar, e.g. 江西日报."),
         Field("url", "string", "Where the text was found."),
-        Field("published_date", "date", "Publication date from the sidecar."),
-        Field("reference_date", "date", "The date relative expressions (今年, 次日, 11月7日) resolve against.",
-              required=True),
+        _date("published_date", "Publication date from the sidecar.", days_ahead=DAYS_AHEAD),
+        _date("reference_date", "The date relative expressions (今年, 次日, 11月7日) resolve against.",
+              required=True, days_ahead=DAYS_AHEAD),
         Field("reference_date_method", "string", "Where reference_date comes from.", required=True,
               enum=("metadata", "inferred_from_text")),
         Field("script", "string", "Script of the source text (ISO 15924).", required=True, enum=("Hans", "Hant")),
@@ -114,9 +143,9 @@ EVENTS = Table(
         Field("name_en", "string", "English name where the series is known."),
         Field("event_type", "string", "Kind of gathering.", required=True, enum=EVENT_TYPES),
         Field("series", "string", "Recurring series, e.g. 中国国际进口博览会."),
-        Field("edition", "integer", "Edition number: 6 for 第六届, 4 for 第四次会议.", minimum=1),
-        Field("start_date", "date", "First day."),
-        Field("end_date", "date", "Last day (>= start_date)."),
+        Field("edition", "integer", "Edition number: 6 for 第六届, 4 for 第四次会议.", minimum=1, maximum=1000),
+        _date("start_date", "First day."),
+        _date("end_date", "Last day (>= start_date)."),
         Field("city", "string", "City where it is held, e.g. 上海."),
         Field("country_code", "string", "ISO 3166-1 alpha-2 of the host country.", pattern=r"^[A-Z]{2}$"),
         Field("venue", "string", "Venue, e.g. 上海国际会议中心."),
@@ -142,15 +171,17 @@ DEALS = Table(
         Field("party_b_country", "string", "ISO 3166-1 alpha-2 of party_b.", pattern=r"^[A-Z]{2}$"),
         _ref("party_b_entity_id", "entity party_b resolves to"),
         Field("subject", "string", "What is bought, built or agreed, e.g. 电动车轮胎."),
-        Field("amount", "number", "Amount in the base unit of currency (72.58亿元 -> 7258000000).", minimum=0,
+        Field("amount", "number", "Amount in the base unit of currency (72.58亿元 -> 7258000000).",
+              minimum=AMOUNT_MIN, maximum=AMOUNT_MAX,
               unit="currency base unit"),
         Field("currency", "string", "ISO 4217 code; present when amount is.", pattern=CURRENCY),
         Field("amount_qualifier", "string", "exact, over (超/逾/多), approx (约/近), under (不到), at_least (余).",
               enum=QUALIFIERS),
         Field("deal_count", "integer", "Number of deals or projects an aggregate row covers.", minimum=1,
+              maximum=COUNT_MAX,
               unit="deals"),
         Field("aggregate", "boolean", "True for totals over several deals or a cumulative figure.", required=True),
-        Field("year", "integer", "Year the deal is for or was made.", minimum=1900, maximum=2100),
+        Field("year", "integer", "Year the deal is for or was made.", minimum=YEAR_MIN, maximum=YEAR_MAX),
         _ref("event_id", "event where it was signed"),
         *EVIDENCE_COLUMNS,
     ),
@@ -173,16 +204,17 @@ TRADE_FLOWS = Table(
         _ref("partner_entity_id", "entity of the partner"),
         Field("flow", "string", "total (进出口/贸易额), export or import, from the reporter's side.", required=True,
               enum=FLOWS),
-        Field("period_start", "date", "First day of the period.", required=True),
-        Field("period_end", "date", "Last day of the period (closed).", required=True),
+        _date("period_start", "First day of the period.", required=True),
+        _date("period_end", "Last day of the period (closed).", required=True),
         Field("commodity", "string", "Goods the figure is for; empty for all goods."),
-        Field("value", "number", "Money value in the base unit of currency.", minimum=0, unit="currency base unit"),
+        Field("value", "number", "Money value in the base unit of currency.", minimum=AMOUNT_MIN, maximum=AMOUNT_MAX,
+              unit="currency base unit"),
         Field("currency", "string", "ISO 4217 code; present when value is.", pattern=CURRENCY),
-        Field("quantity", "number", "Physical amount, where given.", minimum=0),
+        Field("quantity", "number", "Physical amount, where given.", minimum=0, maximum=COUNT_MAX),
         Field("quantity_unit", "string", "Unit of quantity: t, vehicles, TEU, ..."),
         Field("value_qualifier", "string", "Qualifier of value (or quantity).", enum=QUALIFIERS),
         Field("growth_pct", "number", "Year-on-year change in percent (28 for 增长28%, -5 for 下降5%).",
-              minimum=-100, unit="percent"),
+              minimum=GROWTH_MIN, maximum=GROWTH_MAX, unit="percent"),
         *EVIDENCE_COLUMNS,
     ),
     ("flow_id",),
@@ -199,11 +231,11 @@ INDICATORS = Table(
         _ref("subject_entity_id", "entity of the subject"),
         Field("metric", "string", "snake_case English name of the measure.", required=True,
               pattern=r"^[a-z][a-z0-9_]*$"),
-        Field("value", "number", "The figure.", required=True, minimum=0),
+        Field("value", "number", "The figure.", required=True, minimum=0, maximum=COUNT_MAX),
         Field("unit", "string", "organizations, people, t, percent, an ISO 4217 code, ...", required=True),
         Field("qualifier", "string", "Qualifier of the figure.", enum=QUALIFIERS),
-        Field("period_start", "date", "First day the figure covers."),
-        Field("period_end", "date", "Last day the figure covers."),
+        _date("period_start", "First day the figure covers."),
+        _date("period_end", "Last day the figure covers."),
         _ref("event_id", "event the figure is about"),
         *EVIDENCE_COLUMNS,
     ),

@@ -5,6 +5,8 @@ bounds that depend on another column) are written here, once per table.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -14,6 +16,10 @@ from schemas.dtypes import PANDAS
 from schemas.fields import DEALS, DOCUMENTS, ENTITIES, EVENTS, EVIDENCE, INDICATORS, TRADE_FLOWS, Field, Table
 
 
+def _bound(field: Field, value):
+    return dt.date.fromisoformat(value) if field.type == "date" else value
+
+
 def _column(field: Field, table: Table):
     kwargs: dict = {"nullable": not field.required, "coerce": False}
     if field.enum:
@@ -21,9 +27,9 @@ def _column(field: Field, table: Table):
     if field.pattern:
         kwargs["str_matches"] = field.pattern
     if field.minimum is not None:
-        kwargs["ge"] = field.minimum
+        kwargs["ge"] = _bound(field, field.minimum)
     if field.maximum is not None:
-        kwargs["le"] = field.maximum
+        kwargs["le"] = _bound(field, field.maximum)
     if table.primary_key == (field.name,):
         kwargs["unique"] = True
     return pa.Field(**kwargs)
@@ -89,6 +95,14 @@ ROW_CHECKS = {
 }
 
 
+def _not_far_ahead(field: Field):
+    """A date at most field.days_ahead days after today (today when the check runs: the day of the run)."""
+    def fn(df: pd.DataFrame) -> pd.Series:
+        latest = dt.date.today() + dt.timedelta(days=field.days_ahead)
+        return (df[field.name].isna() | (df[field.name] <= latest)).fillna(True).astype(bool)
+    return _row_check(f"{field.name}_at_most_{field.days_ahead}_days_ahead", (field.name,), fn)
+
+
 def build_model(table: Table) -> type[pa.DataFrameModel]:
     annotations = {f.name: Series[PANDAS[f.type]] for f in table.fields}
     attrs: dict = {"__annotations__": annotations, "__module__": __name__}
@@ -96,7 +110,8 @@ def build_model(table: Table) -> type[pa.DataFrameModel]:
     config = type("Config", (), {"strict": True, "ordered": True, "name": table.name,
                                  "unique": list(table.primary_key) if len(table.primary_key) > 1 else None})
     attrs["Config"] = config
-    for check in ROW_CHECKS.get(table.name, []):
+    checks = ROW_CHECKS.get(table.name, []) + [_not_far_ahead(f) for f in table.fields if f.days_ahead]
+    for check in checks:
         attrs[check.__func__.__name__ if hasattr(check, "__func__") else f"check_{len(attrs)}"] = check
     name = "".join(part.title() for part in table.name.split("_")) + "Model"
     return type(name, (pa.DataFrameModel,), attrs)

@@ -6,6 +6,8 @@ import pyarrow as pa
 from schemas.dtypes import ARROW
 from schemas.fields import Field, Table
 
+DAYS_AHEAD_PROPERTY = "maximumDaysAhead"  # Field.days_ahead: at most this many days after the package was built
+
 
 def field_descriptor(field: Field) -> dict:
     out: dict = {"name": field.name, "type": field.type, "description": field.description}
@@ -20,14 +22,15 @@ def field_descriptor(field: Field) -> dict:
         constraints["enum"] = list(field.enum)
     if field.pattern:
         constraints["pattern"] = field.pattern
-    if field.minimum is not None:
-        constraints["minimum"] = int(field.minimum) if field.type == "integer" else field.minimum
-    if field.maximum is not None:
-        constraints["maximum"] = int(field.maximum) if field.type == "integer" else field.maximum
+    for key, bound in (("minimum", field.minimum), ("maximum", field.maximum)):
+        if bound is not None:
+            constraints[key] = int(bound) if field.type == "integer" else bound
     if constraints:
         out["constraints"] = constraints
     if field.unit:
         out["unit"] = field.unit
+    if field.days_ahead is not None:  # a property of ours (Table Schema allows them): checked when publishing
+        out[DAYS_AHEAD_PROPERTY] = field.days_ahead
     return out
 
 
@@ -58,5 +61,6 @@ def fields_from_table_schema(descriptor: dict) -> list[Field]:
         out.append(Field(
             fd["name"], fd["type"], fd.get("description", ""), required=c.get("required", False),
             enum=tuple(c["enum"]) if "enum" in c else None, pattern=c.get("pattern"),
-            minimum=c.get("minimum"), maximum=c.get("maximum"), unique=c.get("unique", False), unit=fd.get("unit")))
+            minimum=c.get("minimum"), maximum=c.get("maximum"), unique=c.get("unique", False), unit=fd.get("unit"),
+            days_ahead=fd.get(DAYS_AHEAD_PROPERTY)))
     return out

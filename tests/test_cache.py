@@ -189,3 +189,69 @@ def test_pruning_deletes_only_what_the_cache_wrote(tmp_path):
     assert os.listdir(user / "extractions" / "0.0.0_old") == ["keep-me.txt"]  # its entries went, the user's file stayed
     assert {k: v for k, v in files(user).items() if k.startswith(("photos/", "extractions/mine/"))} == user_files
     assert (user / "extractions" / "plans.txt").read_text(encoding="utf-8") == "计划\n"
+
+
+# --- a cache that cannot be written -------------------------------------------------------------------
+
+def _full_disk(monkeypatch):
+    """Every write of the cache fails as on a full disk."""
+    import errno
+
+    import tradenews.cache as cache_mod
+
+    def no_space(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(cache_mod, "write_atomic", no_space)
+
+
+def test_a_full_cache_degrades_to_no_cache_with_a_warning(tmp_path, monkeypatch):
+    raw, _ = _sources(tmp_path)
+    _full_disk(monkeypatch)
+    summary = pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports", cache_dir=tmp_path / "cache")
+    assert summary["published_changes"] and summary["documents_extracted"] == 4
+    [warning] = summary["cache_warnings"]
+    assert warning.startswith(f"extraction cache {tmp_path / 'cache'} cannot be written: No space left on device")
+    assert warning.endswith("this run goes on without caching (documents are extracted, nothing is stored)")
+    assert warning in (tmp_path / "reports" / "warnings.txt").read_text(encoding="utf-8").splitlines()
+    assert ExtractionCache(tmp_path / "cache", extractor_version()).entries() == 0
+
+
+def test_a_read_only_cache_for_real_is_read_not_written(tmp_path):
+    from tests.test_faults import _mount
+
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if not _mount(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)]):
+        pytest.skip("cannot mount a tmpfs here (needs root); the full-disk test covers the same path")
+    try:
+        raw, _ = _sources(tmp_path)
+        pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports", cache_dir=mnt / "cache")
+        (raw / "new.txt").write_text(short_article(7), encoding="utf-8")
+        assert _mount(["mount", "-o", "remount,ro", str(mnt)])
+        summary = pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports", cache_dir=mnt / "cache")
+        assert summary["documents_cached"] == 4 and summary["documents_extracted"] == 1  # still read
+        assert summary["published_changes"] and len(summary["cache_warnings"]) == 1
+        assert "Read-only file system" in summary["cache_warnings"][0]
+    finally:
+        _mount(["mount", "-o", "remount,rw", str(mnt)])
+        if not _mount(["umount", str(mnt)]):
+            _mount(["umount", "-l", str(mnt)])
+
+
+def test_the_cli_run_warns_in_one_line_and_succeeds(tmp_path, monkeypatch):
+    from prefect.testing.utilities import prefect_test_harness
+
+    from tests.test_incremental import _cli
+
+    raw, _ = _sources(tmp_path)
+    _full_disk(monkeypatch)
+    with prefect_test_harness(server_startup_timeout=120):
+        code, out, err = _cli(["run", "--raw", str(raw), "--out", str(tmp_path / "pkg"), "--cache",
+                               str(tmp_path / "cache")])
+    assert code == 0, err[-2000:]
+    warnings = [line for line in out.splitlines() if line.startswith("tradenews: warning: ")]
+    assert len(warnings) == 1, out
+    assert warnings[0].startswith(f"tradenews: warning: extraction cache {tmp_path / 'cache'} cannot be written: "
+                                  "No space left on device (at ")
+    assert "tradenews: documents: 0 from cache, 4 extracted" in out

@@ -31,6 +31,7 @@ BIN = Path(sys.executable).parent
 PREFECT = str(BIN / "prefect")
 TRADENEWS = str(BIN / "tradenews")
 DEPLOYMENT = "publish-dataset/scheduled"
+SERVED = "publish-dataset/served"
 SERVER_TIMEOUT = 90
 RUN_TIMEOUT = 240
 TIMINGS: dict[str, float] = {}
@@ -157,8 +158,8 @@ def _files(pkg: Path) -> dict[str, str]:
             for p in sorted(pkg.rglob("*")) if p.is_file()}
 
 
-def _trigger(srv: Server, *params: str, label: str, state: str = "Completed") -> str:
-    args = [PREFECT, "deployment", "run", DEPLOYMENT, "--watch", "--watch-interval", "1",
+def _trigger(srv: Server, *params: str, label: str, state: str = "Completed", deployment: str = DEPLOYMENT) -> str:
+    args = [PREFECT, "deployment", "run", deployment, "--watch", "--watch-interval", "1",
             "--watch-timeout", str(RUN_TIMEOUT)]
     for p in params:
         args += ["--param", p]
@@ -233,6 +234,11 @@ def test_worker_runs_the_deployment_and_a_second_run_is_cached(server, tmp_path)
 
 def test_tradenews_serve_runs_the_deployment_on_demand(server, tmp_path):
     raw, out = _raw_folder(tmp_path), tmp_path / "served"
+    # the work-pool deployment, as a team has it deployed: serving must leave it (and its work pool) alone
+    _ok(_run([PREFECT, "work-pool", "create", "tradenews", "--type", "process", "--overwrite"], server.env))
+    _ok(_run([PREFECT, "--no-prompt", "deploy", "--name", "scheduled", "--param", f"raw={raw}",
+              "--param", f"out={tmp_path / 'pkg'}"], server.env))
+    scheduled = server.api("/deployments/name/" + DEPLOYMENT)
     serve = server.start("serve", [TRADENEWS, "serve", "--raw", str(raw), "--out", str(out), "--no-schedule"])
     try:
         t0 = time.monotonic()
@@ -240,14 +246,18 @@ def test_tradenews_serve_runs_the_deployment_on_demand(server, tmp_path):
             if serve.popen.poll() is not None or time.monotonic() - t0 > 60:
                 pytest.fail(f"tradenews serve did not start:\n{serve.tail()}")
             time.sleep(0.5)
-        dep = server.api("/deployments/name/" + DEPLOYMENT)
+        dep = server.api("/deployments/name/" + SERVED)
         assert dep["parameters"] == {"raw": str(raw), "out": str(out), "runner": "default", "address": None,
                                      "allow_shrink": False}
-        _trigger(server, label="served_run_s")  # no --param: the served deployment's own parameters
+        assert dep["id"] != scheduled["id"] and dep["work_pool_name"] is None
+        after = server.api("/deployments/name/" + DEPLOYMENT)
+        assert after["work_pool_name"] == "tradenews" and after["parameters"] == scheduled["parameters"]
+        _trigger(server, label="served_run_s", deployment=SERVED)  # no --param: the served deployment's own
         assert check_package(out) == []
         summary = json.loads((tmp_path / "reports" / "run-summary.json").read_text(encoding="utf-8"))
         assert summary["documents"] == 3 and summary["published_changes"] is True
     finally:
         serve.stop()
     # serve's shutdown must not pause the deployment for everyone else (pause_on_shutdown=False)
-    assert server.api("/deployments/name/" + DEPLOYMENT)["paused"] is False
+    assert server.api("/deployments/name/" + SERVED)["paused"] is False
+    assert server.api("/deployments/name/" + DEPLOYMENT)["work_pool_name"] == "tradenews"

@@ -67,9 +67,9 @@ class ExtractSpy:
         self.paths: list[str] = []
         real = pipeline.extract_source
 
-        def spy(src, paths=()):
+        def spy(src, paths=(), *args):
             self.paths.append(src.source_path)
-            return real(src, paths)
+            return real(src, paths, *args)
 
         monkeypatch.setattr(pipeline, "extract_source", spy)
 

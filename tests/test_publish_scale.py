@@ -49,7 +49,7 @@ def test_a_child_that_fails_makes_the_package_invalid(seed_package, tmp_path, mo
     pkg = tmp_path / "pkg"
     shutil.copytree(seed_package, pkg)
     monkeypatch.setattr(check, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(check, "_start_frictionless", lambda desc, names, limit: subprocess.Popen(
+    monkeypatch.setattr(check, "_start_frictionless", lambda desc, names, limit, trusted: subprocess.Popen(
         [sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE))
     errors = check.check_package(pkg)

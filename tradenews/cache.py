@@ -69,10 +69,20 @@ def _safe(version: str) -> str:
 class CacheStats:
     cached: list[str] = field(default_factory=list)  # source_path of documents loaded from the cache
     extracted: list[str] = field(default_factory=list)  # source_path of documents extracted in this run
+    warnings: list[str] = field(default_factory=list)  # the cache could not be written (full, read-only)
 
     def merge(self, other: "CacheStats") -> None:
         self.cached.extend(other.cached)
         self.extracted.extend(other.extracted)
+        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
+
+
+def unwritable(root: Path, exc: OSError) -> str:
+    """The warning for a cache folder that cannot be written: the run goes on without writing to it."""
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    where = f" (at {exc.filename})" if exc.filename else ""
+    return (f"extraction cache {root} cannot be written: {reason}{where}; this run goes on without "
+            "caching (documents are extracted, nothing is stored)")
 
 
 class BadEntry(ValueError):
@@ -170,17 +180,17 @@ class ExtractionCache:
 
     def prune(self, keep: int = KEEP_VERSIONS) -> list[Path]:
         """Drop the entries of all but the `keep` most recently used extractor versions (only the cache's own
-        files: see the module doc)."""
+        files: see the module doc). A cache that cannot be changed (read-only, gone) is left as it is."""
         base = self.root / "extractions"
         try:
             folders = [Path(e.path) for e in os.scandir(base) if e.is_dir(follow_symlinks=False)]
+            versions = sorted((p for p in folders if p != self.dir and _written_by_cache(p)),
+                              key=lambda p: p.stat().st_mtime, reverse=True)
+            dropped = versions[max(keep - 1, 0):]
+            for folder in dropped:
+                _remove_entries(folder)
         except OSError:
             return []
-        versions = sorted((p for p in folders if p != self.dir and _written_by_cache(p)),
-                          key=lambda p: p.stat().st_mtime, reverse=True)
-        dropped = versions[max(keep - 1, 0):]
-        for folder in dropped:
-            _remove_entries(folder)
         return dropped
 
     def entries(self) -> int:

@@ -19,7 +19,8 @@ line run by a local user on their own paths is not confined.
 
 A folder holds a tradenews package when its `datapackage.json` names the package `tradenews` and lists
 the contributor `tradenews pipeline`: every version of tradenews wrote both (tradenews/publish/descriptor.py
-takes them from here).
+takes them from here); or, when that descriptor is lost or damaged, when its CHANGELOG.md is one tradenews
+wrote (the next run publishes the package again, from the version the changelog names).
 """
 from __future__ import annotations
 
@@ -148,6 +149,26 @@ def is_tradenews_package(folder: Path) -> bool:
         isinstance(c, dict) and c.get("title") == GENERATOR for c in contributors)
 
 
+def lost_descriptor(folder: Path) -> bool:
+    """True for a tradenews package whose datapackage.json was lost or damaged: its CHANGELOG.md is one
+    tradenews wrote, and its descriptor is missing, unreadable, not JSON, or names no other package. It is
+    published again, from the version its changelog names (a descriptor of another package is never replaced)."""
+    from tradenews.publish.changelog import CHANGELOG, TITLE
+
+    try:
+        title = TITLE.encode("utf-8")
+        if read_regular(Path(folder) / CHANGELOG, len(title))[:len(title)] != title:
+            return False
+    except OSError:
+        return False
+    try:
+        data = read_regular(Path(folder) / DESCRIPTOR, MAX_DESCRIPTOR_BYTES)
+        descriptor = json.loads(data)
+    except (OSError, ValueError, RecursionError):
+        return True
+    return not isinstance(descriptor, dict) or descriptor.get("name") in (None, PACKAGE_NAME)
+
+
 def staging_folders(out: Path) -> list[Path]:
     """The staging folders of the package folder `out`, matched by their exact name (never a glob: a `*`
     or `[` in the package's name matches no other folder) and never through a symlink."""
@@ -180,7 +201,7 @@ def check_out_folder(out: Path) -> None:
         empty = not os.listdir(out)
     except OSError as exc:
         raise Refused(f"--out {out}: cannot list the folder ({exc.strerror or exc}); nothing was written") from None
-    if not empty and not is_tradenews_package(out) and not pending_publication(out):
+    if not empty and not is_tradenews_package(out) and not pending_publication(out) and not lost_descriptor(out):
         raise Refused(f"--out {out} holds other files and no tradenews package (no datapackage.json written by "
                       "tradenews); nothing was written: choose an empty or new folder, or the folder of a "
                       "package tradenews published")

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradenews.cache import CacheStats, ExtractionCache
+from tradenews.budget import DEFAULT_SECONDS as DOC_BUDGET
+from tradenews.budget import OverBudget, time_budget
+from tradenews.cache import CacheStats, ExtractionCache, unwritable
 from tradenews.errors import Refused
+from tradenews.escape import csv_text, escape_controls
 from tradenews.fileio import write_atomic
 from tradenews.folders import Folders, check_folders, check_out_folder
 from tradenews.ingest.document import build_document
@@ -71,11 +74,13 @@ class ReadResult:
 def read_inputs(raw_dir: Path, paths: list[Path] | None = None) -> ReadResult:
     """Read every text file; each ends up as a source or as a rejected document with its reason."""
     result = ReadResult()
-    texts, orphans = list_inputs(raw_dir)
+    texts, orphans, refused = list_inputs(raw_dir)
     for orphan in orphans:  # an input file too: reported, never silently skipped
         stem = orphan.name[: -len(SIDECAR_SUFFIX)]
         result.rejected.append({"path": relative_name(raw_dir, orphan),
                                 "reason": f"sidecar with no text file beside it (no {stem}.txt); ignored"})
+    for path, reason in refused:  # not an input (another kind of file, a link out, a FIFO): reported
+        result.rejected.append({"path": relative_name(raw_dir, path), "reason": reason})
     for path in (paths if paths is not None else texts):
         rel = relative_name(raw_dir, path)
         try:
@@ -121,12 +126,20 @@ def warm_up() -> None:
     extract_source(SourceFile("warm-up.txt", "0" * 64, "utf-8", "2023年11月5日,江西省与俄罗斯签署合作协议,金额1亿元。", {}))
 
 
-def extract_source(src: SourceFile, paths: tuple[str, ...] = ()) -> Extraction:
+def extract_source(src: SourceFile, paths: tuple[str, ...] = (), budget: float | None = DOC_BUDGET) -> Extraction:
+    """The facts of one document. Reading its facts is abandoned after `budget` seconds (None: no limit):
+    the document then counts with no facts, and the error says why (rejected-rows.csv, check 'extraction').
+    Building the document (decoding, normalizing: linear in its size, under a second for 2 MB) is not
+    timed."""
     doc = build_document(src)
     if paths:
         doc.source_path, doc.source_paths = paths[0], paths
     try:
-        return extract_document(doc)
+        with time_budget(budget):
+            return extract_document(doc)
+    except OverBudget:
+        return Extraction(doc.info(), error=f"extraction abandoned: it took longer than the {budget:g} s budget "
+                                            "for one document (--doc-budget); no facts are published from it")
     except Exception as exc:  # noqa: BLE001 - one odd article never stops the others
         return Extraction(doc.info(), error=f"extraction failed: {type(exc).__name__}: {exc}")
 
@@ -179,13 +192,16 @@ def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: lis
     reports.mkdir(parents=True, exist_ok=True)
     if figures is not None:
         write_atomic(reports / "figures.csv", figures_csv(figures))
-    write_atomic(reports / "rejected-rows.csv", rejected_rows.to_csv(index=False))
+    # the report CSVs are opened in spreadsheets too: their cells (names, values, reasons from the input) are
+    # neutralised as the package's free text is (csv_text)
+    write_atomic(reports / "rejected-rows.csv", rejected_rows.map(
+        lambda v: csv_text(v) if isinstance(v, str) else v).to_csv(index=False))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["path", "reason"], lineterminator="\n")
     w.writeheader()
-    w.writerows(rejected_docs)
+    w.writerows({k: csv_text(v) for k, v in row.items()} for row in rejected_docs)
     write_atomic(reports / "rejected-documents.csv", buf.getvalue())
-    write_atomic(reports / "warnings.txt", "".join(f"{w}\n" for w in warnings))
+    write_atomic(reports / "warnings.txt", "".join(f"{escape_controls(w)}\n" for w in warnings))
     write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -210,11 +226,14 @@ def open_cache(cache_dir: Path | str | None) -> ExtractionCache | None:
     return ExtractionCache(Path(cache_dir), extractor_version()) if cache_dir else None
 
 
-def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
-                   ) -> tuple[list[Extraction], CacheStats]:
-    """Extract each document, or load it from the cache (keyed by content, sidecar and extractor version)."""
+def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None,
+                   budget: float | None = DOC_BUDGET) -> tuple[list[Extraction], CacheStats]:
+    """Extract each document, or load it from the cache (keyed by content, sidecar and extractor version).
+    A cache that cannot be written (a full disk, a read-only folder) is still read, no longer written, and
+    the batch's stats say so (stats.warnings): the run goes on without caching instead of failing."""
     stats = CacheStats()
     extractions = []
+    writable = cache is not None
     for src, paths in batch:
         ex = cache.get(src) if cache is not None else None
         if ex is not None:
@@ -222,9 +241,13 @@ def extract_cached(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: Extra
             ex.document.source_path, ex.document.source_paths = paths[0], tuple(paths)
             stats.cached.append(ex.document.source_path)
         else:
-            ex = extract_source(src, paths)
-            if cache is not None and ex.error is None:  # a failure is retried on the next run
-                cache.put(src, ex)
+            ex = extract_source(src, paths, budget)
+            if writable and ex.error is None:  # a failure is retried on the next run
+                try:
+                    cache.put(src, ex)
+                except OSError as exc:
+                    writable = False
+                    stats.warnings.append(unwritable(cache.root, exc))
             stats.extracted.append(ex.document.source_path)
         extractions.append(ex)
     return extractions, stats
@@ -242,11 +265,11 @@ class BatchWork:
     worker: str = ""  # host:pid of the process that ran it
 
 
-def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None
-                         ) -> tuple[list[Extraction], CacheStats, BatchWork]:
+def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None,
+                         budget: float | None = DOC_BUDGET) -> tuple[list[Extraction], CacheStats, BatchWork]:
     """extract_cached, plus what the batch cost."""
     started, t0, c0 = time.time(), time.perf_counter(), time.thread_time()
-    extractions, stats = extract_cached(batch, cache)
+    extractions, stats = extract_cached(batch, cache, budget)
     work = BatchWork(time.perf_counter() - t0, time.thread_time() - c0, started, time.time(), len(batch),
                      f"{socket.gethostname()}:{os.getpid()}")
     return extractions, stats, work
@@ -266,16 +289,19 @@ def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, 
     summary["documents_extracted"] = len(stats.extracted)
     summary["extracted"] = sorted(stats.extracted)
     summary["cache"] = str(cache_dir) if cache_dir else None
+    summary["cache_warnings"] = list(stats.warnings)
+    summary["package_warnings"] = list(result.warnings) if result else []
     summary["change"] = result.change if result else None
     summary["changes"] = result.diff.as_dict() if result and result.diff else None
     summary["changelog"] = str(result.path / "CHANGELOG.md") if result and result.diff else None
     return summary
 
 
-def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None, allow_shrink: bool = False
-            ) -> dict:
+def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None, allow_shrink: bool = False,
+            doc_budget: float | None = DOC_BUDGET) -> dict:
     """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set;
-    `allow_shrink` lets it remove more than MAX_SHRINK of the published documents (publish()).
+    `allow_shrink` lets it remove more than MAX_SHRINK of the published documents (publish());
+    `doc_budget`: seconds the extraction of one document may take (extract_source).
 
     summary['timings'] holds the seconds of each stage (see Timings)."""
     from tradenews.publish.package import package_lock, publish
@@ -290,13 +316,15 @@ def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = No
             read = read_inputs(raw_dir)
         check_documents(read, Path(raw_dir).resolve())
         cache = open_cache(cache_dir)
-        extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache)
+        extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache, doc_budget)
+        read.warnings.extend(stats.warnings)
         extraction_timings(timings, [work])
         figures = figure_rows(extractions)
         frames, rejected_rows = build_and_validate_timed(extractions, timings)
         with timings.stage("publish"):
             result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected},
                              allow_shrink=allow_shrink, figures=figure_counts(figures))
+        read.warnings.extend(result.warnings)  # the published package was found damaged
         summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
         summary["figures"] = figure_counts(figures)
         run_details(summary, stats, result, cache_dir)

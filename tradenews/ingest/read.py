@@ -7,12 +7,17 @@ import hashlib
 import json
 import os
 import re
+import stat
+import urllib.parse
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from schemas.fields import EARLIEST
 from tradenews.errors import Refused
-from tradenews.fileio import NotARegularFile, read_regular
+from tradenews.escape import escape_controls
+from tradenews.fileio import KINDS, NotARegularFile, read_regular
+from tradenews.folders import is_tradenews_package
 from tradenews.model import SourceFile
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -21,6 +26,8 @@ SIDECAR_KEYS = ("url", "publisher", "published_date", "title")
 # 100 MB of memory per MB of text, so a file above this is refused unread rather than stalling the run.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_SIDECAR_BYTES = 64 * 1024
+# the earliest publication date a sidecar may give (the documents table's dates start there: schemas/fields.py)
+EARLIEST_PUBLISHED = dt.date.fromisoformat(EARLIEST)
 # Magic numbers of files that are commonly dropped into a text folder by mistake.
 BINARY_MAGIC = {b"%PDF": "a PDF file", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
                 b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP/Office file", b"\x7fELF": "an executable",
@@ -188,12 +195,15 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def read_sidecar(path: Path) -> tuple[dict, list[str]]:
+def read_sidecar(path: Path, root: Path | None = None) -> tuple[dict, list[str]]:
     """Parse NAME.meta.json; problems become warnings naming the sidecar (the text is still worth reading).
 
     Only a regular file is read (a FIFO would stall the run, a link to /dev/zero fill its memory), and at
-    most MAX_SIDECAR_BYTES + 1 bytes of it, whatever size the file system reports."""
+    most MAX_SIDECAR_BYTES + 1 bytes of it, whatever size the file system reports; with `root` (the raw
+    folder), a symbolic link that leads out of it is not read."""
     name = display_name(path.name)
+    if root is not None and path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(root.resolve()):
+        return {}, [f"{name}: sidecar is a symbolic link out of the raw folder; metadata ignored"]
     try:
         data = read_regular(path, MAX_SIDECAR_BYTES)
     except FileNotFoundError:
@@ -239,6 +249,14 @@ def read_sidecar(path: Path) -> tuple[dict, list[str]]:
             if clean["published_date"] > dt.date.today() + dt.timedelta(days=1):
                 warnings.append(f"{name}: published_date {raw_date!r} is in the future; ignored")
                 clean["published_date"] = None
+            elif clean["published_date"] < EARLIEST_PUBLISHED:
+                warnings.append(f"{name}: published_date {raw_date!r} is before {EARLIEST_PUBLISHED.isoformat()}, "
+                                "earlier than any source of this dataset; ignored")
+                clean["published_date"] = None
+    if clean["url"] is not None and urllib.parse.urlsplit(clean["url"]).scheme.lower() not in ("http", "https"):
+        # a javascript:, data: or file: link in the published sources would be followed by whoever clicks it
+        warnings.append(f"{name}: url {_escaped(clean['url'])[:200]!r} is not an http(s) address; ignored")
+        clean["url"] = None
     return clean, warnings
 
 
@@ -256,12 +274,15 @@ def _escaped(value: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """A file name for reports: bytes of a name that is not UTF-8 are written as \\xNN."""
-    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+    """A file name for reports, logs and the documents table: bytes of a name that is not UTF-8 are written as
+    \\xNN, and so are control characters (a newline, a terminal escape) and bidi overrides (\\u202e)."""
+    return escape_controls(os.fsencode(name).decode("utf-8", errors="backslashreplace"))
 
 
 def read_source(raw_dir: Path, path: Path) -> SourceFile:
     """Read one text file under raw_dir. Raises RejectedInput with the reason."""
+    if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(Path(raw_dir).resolve()):
+        raise RejectedInput("a symbolic link out of the raw folder; not read")  # (swapped after the listing)
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except NotARegularFile as exc:  # replaced by a FIFO or a device after the folder was listed
@@ -273,14 +294,15 @@ def read_source(raw_dir: Path, path: Path) -> SourceFile:
     text, encoding = decode_bytes(data)
     if not CJK.search(text):
         raise RejectedInput("no Chinese text in the file")
-    meta, warnings = read_sidecar(sidecar_path(path))
+    meta, warnings = read_sidecar(sidecar_path(path), raw_dir)
     if "invalid bytes" in encoding:
         warnings.append(f"{display_name(path.name)}: undecodable bytes replaced with U+FFFD ({encoding})")
     if encoding.startswith("mixed"):
         warnings.append(f"{display_name(path.name)}: lines in several encodings, decoded line by line ({encoding})")
     rel = relative_name(raw_dir, path)
     if rel != path.relative_to(raw_dir).as_posix():
-        warnings.append(f"{rel}: file name is not valid UTF-8; recorded with its bytes escaped")
+        warnings.append(f"{rel}: file name is not valid UTF-8 or holds control characters; recorded with them "
+                        "escaped")
     return SourceFile(rel, sha256_hex(data), encoding, text, meta, tuple(warnings))
 
 
@@ -294,12 +316,23 @@ def sidecar_path(text_path: Path) -> Path:
     return text_path.with_name(stem + SIDECAR_SUFFIX)
 
 
-def list_inputs(raw_dir: Path) -> tuple[list[Path], list[Path]]:
-    """Text files to read, and sidecars that have no text beside them (orphans): regular files (or links to
-    them), not in symlinked folders; hidden files are not inputs. A sub-folder that cannot be listed stops
-    the run (Refused): taken for empty, its files would be published as deleted."""
+TEXT_SUFFIX = ".txt"
+
+
+def list_inputs(raw_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """(texts to read, sidecars with no text beside them, entries that are not inputs with the reason).
+
+    Inputs are NAME.txt regular files (or links to regular files inside raw_dir) and their NAME.meta.json
+    sidecars, in raw_dir and its sub-folders. Hidden files and folders (a name starting with '.') are not
+    inputs and are not looked into, nor is a folder that holds a tradenews package (reported). Everything else is reported with its reason, never silently skipped:
+    files of another kind (not .txt), links that lead out of raw_dir, dangling links, links to folders (not
+    followed), FIFOs, sockets and devices, and folders named like a text file (their files are read as
+    those of any sub-folder). A sub-folder that cannot be listed stops the run (Refused): taken for empty,
+    its files would be published as deleted."""
+    root = Path(raw_dir).resolve()
     texts: list[Path] = []
     sidecars: list[Path] = []
+    refused: list[tuple[Path, str]] = []
     pending = [Path(raw_dir)]
     while pending:
         folder = pending.pop()
@@ -313,13 +346,48 @@ def list_inputs(raw_dir: Path) -> tuple[list[Path], list[Path]]:
         # any other OSError (EIO, ESTALE...) propagates: the caller retries, and a run that still fails
         # leaves the package as it was
         for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
             if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
-            elif entry.is_file():
-                if entry.name.endswith(SIDECAR_SUFFIX):
-                    sidecars.append(Path(entry.path))
-                elif not entry.name.startswith("."):
-                    texts.append(Path(entry.path))
+                if is_tradenews_package(path):  # a published package (a copy, an old one): data, not input
+                    refused.append((path, "a tradenews package folder (its datapackage.json says so); not read"))
+                    continue
+                pending.append(path)
+                if entry.name.endswith(TEXT_SUFFIX):
+                    refused.append((path, "a folder named like a text file, not a text file (its files are read "
+                                          "as those of any sub-folder)"))
+                continue
+            if entry.name.endswith(SIDECAR_SUFFIX):  # what it is, read_sidecar reports (the text is still read)
+                sidecars.append(path)
+                continue
+            why = _not_an_input(entry, root)
+            if why:
+                refused.append((path, why))
+            else:
+                texts.append(path)
     texts.sort()
     expected = {sidecar_path(t) for t in texts}
-    return texts, sorted(p for p in sidecars if p not in expected)
+    return texts, sorted(p for p in sidecars if p not in expected), sorted(refused)
+
+
+def _not_an_input(entry: os.DirEntry, root: Path) -> str | None:
+    """Why a directory entry (not a folder) is not an input, or None for a text or a sidecar."""
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if not os.path.exists(target):
+            return f"a dangling symbolic link (to {display_name(os.readlink(entry.path))}); not read"
+        if not Path(target).is_relative_to(root):
+            return f"a symbolic link out of the raw folder (to {display_name(target)}); not read"
+        if os.path.isdir(target):
+            return "a symbolic link to a folder; links to folders are not followed"
+    if not entry.is_file():  # (follows a link inside the raw folder to what it points to)
+        try:
+            kind = KINDS.get(stat.S_IFMT(entry.stat().st_mode), "not a regular file")
+        except OSError as exc:
+            kind = f"unreadable ({exc.strerror or exc})"
+        return f"{kind}, not a text file; not read"
+    if not entry.name.endswith((TEXT_SUFFIX, SIDECAR_SUFFIX)):
+        return (f"not a {TEXT_SUFFIX} file: only NAME{TEXT_SUFFIX} texts (and NAME{SIDECAR_SUFFIX} sidecars) are "
+                "inputs; not read")
+    return None

@@ -12,10 +12,11 @@ def _constraint_text(field) -> str:
         parts.append("required")
     if field.enum:
         parts.append("one of " + ", ".join(f"`{e}`" for e in field.enum))
-    if field.minimum is not None:
-        parts.append(f">= {field.minimum:g}")
-    if field.maximum is not None:
-        parts.append(f"<= {field.maximum:g}")
+    for sign, bound in ((">=", field.minimum), ("<=", field.maximum)):
+        if bound is not None:
+            parts.append(f"{sign} {bound}" if isinstance(bound, str) else f"{sign} {bound:g}")
+    if field.days_ahead is not None:
+        parts.append(f"at most {field.days_ahead} days after the package was built")
     if field.unit:
         parts.append(f"unit: {field.unit}")
     return "; ".join(parts)
@@ -51,6 +52,11 @@ def render_card(frames: dict[str, pd.DataFrame], descriptor: dict, figures: dict
         f"- Sources: {len(descriptor['sources'])} documents (listed in `datapackage.json` and `documents`).",
         "- Every table is published twice, as `data/<table>.csv` (UTF-8, header row, empty cell = null) and "
         "`data/<table>.parquet` (typed Arrow columns). Both hold the same rows.",
+        "- Spreadsheet safety (OWASP CSV injection): in the CSV files, a free-text cell (a name, title, quote or "
+        "path: a string column with no fixed pattern or list of values) that starts with `=`, `+`, `-`, `@` or a "
+        "tab begins with an added `'`, so that no spreadsheet runs it as a formula, and control and bidi-override "
+        "characters in it are written as escapes (`\\x1b`, `\\u202e`; tabs and newlines stay). The Parquet "
+        "files hold the exact text. Numbers (negative ones included), dates, codes and ids are never changed.",
         "- Codes: ISO 3166-1 alpha-2 for countries, ISO 3166-2 for provinces and foreign regions, ISO 4217 for "
         "currencies. Groups of countries: " + ", ".join(f"`{g}`" for g in GROUP_CODES) + ". A city or port that "
         "reports trade takes the province code plus its pinyin (`CN-JX-NANCHANG`, `CN-NM-ERLIANHAOTE`).",

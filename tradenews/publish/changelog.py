@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.fields import RECORD_TABLES, TABLE_BY_NAME, TABLES
+from tradenews.escape import markdown_code, markdown_text
 
 CHANGELOG = "CHANGELOG.md"
 TITLE = "# Changelog of the tradenews data package"
@@ -204,18 +205,18 @@ def diff_packages(old_pkg: Path | None, new_pkg: Path, rejected: dict[str, str] 
         if new_row and not old_row:
             status, paths = "new", _paths(new_row)
             replaced = [p for p in paths if p in raw_replaced]
-            note = "new file" if not replaced else "new content of " + ", ".join(f"`{p}`" for p in replaced)
+            note = "new file" if not replaced else "new content of " + ", ".join(markdown_code(p) for p in replaced)
             note = "new: " + note
         elif old_row and not new_row:
             status, paths = "removed", _paths(old_row)
             reasons = []
             for p in paths:
                 if p in rejected:
-                    reasons.append(f"`{p}` is now rejected ({rejected[p]})")
+                    reasons.append(f"{markdown_code(p)} is now rejected ({markdown_text(rejected[p])})")
                 elif p in new_paths:
-                    reasons.append(f"`{p}` now holds other content")
+                    reasons.append(f"{markdown_code(p)} now holds other content")
                 else:
-                    reasons.append(f"raw file `{p}` deleted")
+                    reasons.append(f"raw file {markdown_code(p)} deleted")
             note = "removed: " + "; ".join(reasons) + "; its rows are removed"
         else:
             status, paths = "updated", _paths(new_row or old_row)
@@ -223,9 +224,9 @@ def diff_packages(old_pkg: Path | None, new_pkg: Path, rejected: dict[str, str] 
             came = [p for p in paths if p not in old_paths]
             parts = []
             if came:
-                parts.append("also found as " + ", ".join(f"`{p}`" for p in came))
+                parts.append("also found as " + ", ".join(markdown_code(p) for p in came))
             if gone:
-                parts.append("copy deleted: " + ", ".join(f"`{p}`" for p in gone))
+                parts.append("copy deleted: " + ", ".join(markdown_code(p) for p in gone))
             note = "updated: " + ("; ".join(parts) or "rows shared with changed documents, or re-extracted")
         docs.append(DocChange(doc_id, paths, status, counts, note))
     docs.sort(key=lambda d: ({"removed": 0, "new": 1, "updated": 2}[d.status], d.paths, d.doc_id))
@@ -243,7 +244,10 @@ def _counts_text(counts: dict[str, list[int]]) -> str:
     return ", ".join(parts)
 
 
-def render_entry(diff: PackageDiff, version: str, previous_version: str | None, created: str, bump: str) -> str:
+def render_entry(diff: PackageDiff, version: str, previous_version: str | None, created: str, bump: str,
+                 notes: list[str] | None = None) -> str:
+    """The CHANGELOG.md entry of a new version; `notes` (what was found wrong with the published package)
+    follow its first line."""
     lines = [f"## {version} ({created})", ""]
     if diff.first or previous_version is None:
         lines += [f"First publication (documents: {diff.tables['documents'].rows}).", ""]
@@ -252,6 +256,8 @@ def render_entry(diff: PackageDiff, version: str, previous_version: str | None, 
                "minor": "minor: rows added or removed",
                "patch": "patch: corrections of existing rows, no row added or removed"}[bump]
         lines += [f"Previous version {previous_version}; {why}.", ""]
+    for note in notes or []:
+        lines += [f"Note: {markdown_text(note)}.", ""]
     lines += ["| table | rows | added | removed | changed |", "|---|---:|---:|---:|---:|"]
     for spec in TABLES:
         t = diff.tables[spec.name]
@@ -265,16 +271,16 @@ def render_entry(diff: PackageDiff, version: str, previous_version: str | None, 
     if diff.first:
         return "\n".join(lines) + "\n"
     if diff.raw_added:
-        lines += ["Raw files added: " + ", ".join(f"`{p}`" for p in diff.raw_added) + ".", ""]
+        lines += ["Raw files added: " + ", ".join(markdown_code(p) for p in diff.raw_added) + ".", ""]
     if diff.raw_deleted:
         lines += ["Raw files deleted or no longer read (their rows are removed): "
-                  + ", ".join(f"`{p}`" for p in diff.raw_deleted) + ".", ""]
+                  + ", ".join(markdown_code(p) for p in diff.raw_deleted) + ".", ""]
     if diff.raw_replaced:
-        lines += ["Raw files with new content: " + ", ".join(f"`{p}`" for p in diff.raw_replaced) + ".", ""]
+        lines += ["Raw files with new content: " + ", ".join(markdown_code(p) for p in diff.raw_replaced) + ".", ""]
     if diff.docs:
         lines += ["Documents behind the changes (+ added, - removed, ~ changed rows):", ""]
         for d in diff.docs[:MAX_DOC_LINES]:
-            where = ", ".join(f"`{p}`" for p in d.paths) or "(no path)"
+            where = ", ".join(markdown_code(p) for p in d.paths) or "(no path)"
             lines.append(f"- {where} (doc `{d.doc_id}`; {d.note}): {_counts_text(d.counts)}")
         if len(diff.docs) > MAX_DOC_LINES:
             lines.append(f"- ... and {len(diff.docs) - MAX_DOC_LINES} more documents")
@@ -290,7 +296,7 @@ def updated_changelog(previous_text: str | None, entry: str) -> str:
     if previous_text:
         i = previous_text.find("\n## ")
         earlier = previous_text[i + 1:] if i >= 0 else ""
-    text = f"{TITLE}\n\n{PREAMBLE}\n\n{entry.rstrip()}\n"
+    text = f"{TITLE}\n\n{PREAMBLE}\n" + (f"\n{entry.rstrip()}\n" if entry.strip() else "")
     if earlier.strip():
         text += "\n" + earlier.rstrip() + "\n"
     return text

@@ -11,11 +11,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas.dtypes import PANDAS
-from schemas.fields import Table
+from schemas.fields import Field, Table
 from schemas.tableschema import arrow_schema
+from tradenews.escape import csv_text
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 CHUNK_ROWS = 50_000
+TEXT = "free text"  # the kind of a free-text cell (Field.free_text)
 
 
 def to_arrow(df: pd.DataFrame, table: Table) -> pa.Table:
@@ -47,12 +49,15 @@ def _cell(value, kind: str) -> str:
         return repr(float(value))
     if kind == "date":
         return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind == TEXT:
+        return csv_text(value)
     return str(value)
 
 
 def write_csv(t: pa.Table, table: Table, path: Path) -> None:
-    """UTF-8 CSV, header row, empty cell for null, integers without '.0', streamed in batches."""
-    kinds = [f.type for f in table.fields]
+    """UTF-8 CSV, header row, empty cell for null, integers without '.0', streamed in batches; free-text
+    cells neutralised against formula injection (csv_text; numbers, codes and ids are written as they are)."""
+    kinds = [TEXT if f.free_text else f.type for f in table.fields]
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(table.names)
@@ -60,6 +65,15 @@ def write_csv(t: pa.Table, table: Table, path: Path) -> None:
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns):
                 writer.writerow([_cell(v, k) for v, k in zip(row, kinds)])
+
+
+def csv_column(column: pa.ChunkedArray, field: Field) -> pa.ChunkedArray:
+    """The values a CSV column holds for a column of the table: free text neutralised, the rest as it is
+    (the check that the CSV equals the validated table compares against this)."""
+    if not field.free_text:
+        return column
+    return pa.chunked_array([pa.array([None if v is None else csv_text(v) for v in column.to_pylist()],
+                                      type=column.type)])
 
 
 def read_csv(path: Path, table: Table) -> pd.DataFrame:

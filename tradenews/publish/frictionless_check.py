@@ -12,10 +12,11 @@ from pathlib import Path
 
 
 def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = None,
-                        limit_rows: int | None = None) -> list[str]:
+                        limit_rows: int | None = None, trusted: bool = False) -> list[str]:
     """Frictionless metadata validation, then data validation of every resource (of its first
     `limit_rows` rows if set); with `names`, the data validation of those resources only (the
-    metadata is validated by the caller)."""
+    metadata is validated by the caller). Untrusted unless `trusted`: frictionless's own path checks
+    apply on top of the caller's (check.untrusted_references)."""
     from frictionless import Package, Report, system
 
     errors: list[str] = []
@@ -23,7 +24,7 @@ def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = N
         descriptor = json.loads(Path(desc_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [f"frictionless: cannot read {desc_path} ({exc})"]
-    with system.use_context(trusted=True):
+    with system.use_context(trusted=trusted):
         # the descriptor itself, not its path: frictionless expands a path with `*`, `?` or `[` as a glob
         package = Package(descriptor, basepath=str(Path(desc_path).parent))
         if names is not None:  # (a resource missing from the descriptor is reported by check.py)
@@ -50,5 +51,6 @@ def frictionless_errors(desc_path: Path, data: bool, names: list[str] | None = N
 
 if __name__ == "__main__":
     limit = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else None
-    print(json.dumps(frictionless_errors(Path(sys.argv[1]), data=True, names=sys.argv[2].split(","), limit_rows=limit),
-                     ensure_ascii=False))
+    trusted = len(sys.argv) > 4 and sys.argv[4] == "trusted"
+    print(json.dumps(frictionless_errors(Path(sys.argv[1]), data=True, names=sys.argv[2].split(","), limit_rows=limit,
+                                         trusted=trusted), ensure_ascii=False))

@@ -15,22 +15,17 @@ previous descriptor owned and the new one does not are deleted after it. A run k
 leaves the journal, and the next run (`recover`) completes the publication before anything else.
 A reader that checks the descriptor's hashes never takes a half-moved package for a whole one.
 
-Only one run at a time publishes into a folder: `package_lock(out)` holds an exclusive, non-blocking
-flock on `.<out name>.lock` beside it; a second run gets `PackageLocked` naming the holder's pid.
+Only one run at a time publishes into a folder: it holds the folder's lock (tradenews/publish/lock.py).
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import fcntl
 import json
 import os
 import re
 import shutil
-import socket
-import stat
-import sys
+import signal
 import threading
 import time
 import uuid
@@ -40,23 +35,18 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.fields import TABLES
-from tradenews.errors import Refused, TradenewsError
+from tradenews.errors import Refused
 from tradenews.fileio import fsync_dir, write_atomic
 from tradenews.folders import DESCRIPTOR, JOURNAL, STAGING_ID, STAGING_INFIX, check_out_folder, staging_folders
 from tradenews.publish.card import render_card
 from tradenews.publish.changelog import CHANGELOG, PackageDiff, diff_packages, render_entry, updated_changelog
+from tradenews.publish.changelog import TITLE as CHANGELOG_TITLE
 from tradenews.publish.check import check_package
-from tradenews.publish.descriptor import build_descriptor
+from tradenews.publish.descriptor import build_descriptor, file_facts
 from tradenews.publish.files import to_arrow, write_csv, write_parquet
+from tradenews.publish.lock import (OS_REASONS, PackageLocked, PublishError, lock_path,  # noqa: F401 - re-exported
+                                    package_lock, publish_os_error)
 
-
-
-class PublishError(TradenewsError):
-    """The new package could not be published; the previous one stays."""
-
-
-class PackageLocked(RuntimeError):
-    """Another run holds the lock of this package folder."""
 
 
 @dataclass
@@ -65,85 +55,10 @@ class PublishResult:
     version: str
     changed: bool
     previous_version: str | None
-    change: str | None = None  # first | major | minor | patch (None when unchanged)
+    change: str | None = None  # first | major | minor | patch | repair (None when unchanged)
     diff: PackageDiff | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds: write, diff, check, swap
-
-
-LOCK_SUFFIX = ".lock"
-_held: dict[str, list] = {}  # lock path -> [fd, depth]: re-entrant within one process (flow + its tasks)
-_held_guard = threading.Lock()
-
-
-def lock_path(out: Path) -> Path:
-    out = Path(out).resolve()
-    return out.parent / f".{out.name}{LOCK_SUFFIX}"
-
-
-def _holder(fd: int) -> str:
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        info = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
-    except (OSError, ValueError):
-        info = {}
-    if not info.get("pid"):
-        return "another process (pid not yet recorded)"
-    return (f"pid {info['pid']} on {info.get('host', '?')}, started {info.get('started', '?')}"
-            + (f": {info['command']}" if info.get("command") else ""))
-
-
-@contextlib.contextmanager
-def package_lock(out: Path):
-    """Hold the exclusive publishing lock of `out` for the block; raise PackageLocked at once if taken."""
-    path = lock_path(out)
-    key = str(path)
-    with _held_guard:
-        if key in _held:
-            _held[key][1] += 1
-            fd = None
-        else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # never through a symlink: a link planted at the lock's name would make the run write the
-                # holder's details into whatever file it points to
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-            except OSError as exc:
-                if exc.errno == errno.ELOOP:
-                    raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is a symbolic "
-                                       "link; remove it (a lock file is never followed)") from None
-                raise publish_os_error(exc, Path(out).resolve()) from exc
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                os.close(fd)
-                raise PublishError(f"cannot publish {Path(out).resolve()}: the lock file {path} is not a regular "
-                                   "file; remove it")
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _holder(fd)
-                os.close(fd)
-                raise PackageLocked(
-                    f"{Path(out).resolve()} is being published by another tradenews run ({holder}); "
-                    f"this run changed nothing. Lock file: {path}. Try again when that run has finished."
-                ) from None
-            except BaseException:
-                os.close(fd)
-                raise
-            info = {"pid": os.getpid(), "host": socket.gethostname(),
-                    "started": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-                    "command": " ".join(sys.argv)[:300]}
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
-            _held[key] = [fd, 1]
-    try:
-        yield path
-    finally:
-        with _held_guard:
-            entry = _held[key]
-            entry[1] -= 1
-            if entry[1] == 0:
-                del _held[key]
-                fcntl.flock(entry[0], fcntl.LOCK_UN)
-                os.close(entry[0])
+    warnings: list[str] = field(default_factory=list)  # the published package was damaged (and is republished)
 
 
 def _staging(out: Path) -> Path:
@@ -245,29 +160,86 @@ def _finish(staged: Path, out: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def signals_deferred(signums=(signal.SIGTERM, signal.SIGINT)):
+    """A SIGTERM or Ctrl-C that arrives in the block is acted on right after it (main thread only: elsewhere
+    Python runs no signal handler). The moves of a publication take milliseconds; a run stopped in them would
+    leave new data files under the previous descriptor until the next run completes the publication."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = {signum: signal.signal(signum, lambda n, _frame: pending.append(n)) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)  # delivered now, to the handler the run had
+
+
 def swap_in(staged: Path, out: Path, previous: dict | None) -> None:
     """Publish the checked package in `staged` into `out`. Files in `out` that the package does not own
     (a .git folder, a LICENSE, notes) are never moved or deleted."""
     move = owned_files(json.loads((staged / DESCRIPTOR).read_text(encoding="utf-8")))
     obsolete = [rel for rel in owned_files(previous) if rel not in move]
     _check_destinations(staged, out, move)
-    write_atomic(staged / JOURNAL, json.dumps({"move": move, "obsolete": obsolete, "written": time.time_ns()}))
-    try:
-        _finish(staged, out)
-    except OSError as exc:
-        if os.path.lexists(out / DESCRIPTOR) and not os.path.lexists(staged / DESCRIPTOR):
-            raise  # the new package is in place (only the clean-up failed)
-        raise PublishError(f"cannot finish publishing {out}: {OS_REASONS.get(exc.errno) or exc.strerror or exc}"
-                           f"{f' (at {exc.filename})' if exc.filename else ''}; the new files are moved in one by "
-                           f"one and the previous descriptor stays until the last; the next run completes the "
-                           f"publication from {staged}") from exc
+    with signals_deferred():
+        write_atomic(staged / JOURNAL, json.dumps({"move": move, "obsolete": obsolete, "written": time.time_ns()}))
+        try:
+            _finish(staged, out)
+        except OSError as exc:
+            if os.path.lexists(out / DESCRIPTOR) and not os.path.lexists(staged / DESCRIPTOR):
+                raise  # the new package is in place (only the clean-up failed)
+            raise PublishError(f"cannot finish publishing {out}: {OS_REASONS.get(exc.errno) or exc.strerror or exc}"
+                               f"{f' (at {exc.filename})' if exc.filename else ''}; the new files are moved in one "
+                               f"by one and the previous descriptor stays until the last; the next run completes "
+                               f"the publication from {staged}") from exc
 
 
 def _previous(out: Path) -> dict | None:
     try:
-        return json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        previous = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
+    if not isinstance(previous, dict) or not isinstance(previous.get("resources"), list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) for r in previous["resources"]):
+        return None  # a descriptor edited out of shape: taken as lost (see last_logged_version)
+    return previous
+
+
+def damaged_files(out: Path, previous: dict) -> list[str]:
+    """The published data files that are not what the descriptor says (bytes and sha256): edited by hand,
+    truncated, replaced or missing; one readable line each."""
+    found = []
+    for res in previous.get("resources", []):
+        rel = res.get("path")
+        if not (isinstance(rel, str) and DATA_FILE.fullmatch(rel)):
+            continue
+        try:
+            facts = file_facts(out / rel)
+        except FileNotFoundError:
+            found.append(f"{rel} is missing")
+            continue
+        except OSError as exc:
+            found.append(f"{rel} cannot be read ({exc.strerror or exc})")
+            continue
+        if facts["hash"] != res.get("hash") or facts["bytes"] != res.get("bytes"):
+            found.append(f"{rel} differs from the descriptor ({facts['bytes']} bytes, not {res.get('bytes')}; "
+                         "another sha256)")
+    return found
+
+
+def last_logged_version(out: Path) -> str | None:
+    """The newest version CHANGELOG.md names, when datapackage.json is missing or unreadable: a package whose
+    descriptor was lost is not published again as 1.0.0."""
+    try:
+        text = (out / CHANGELOG).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    versions = [m.group(1) for m in re.finditer(r"^## (\d+\.\d+\.\d+) \(", text, re.MULTILINE)]
+    return max(versions, key=_parse_version) if text.startswith(CHANGELOG_TITLE) and versions else None
 
 
 def change_kind(previous: dict | None, descriptor: dict, diff: PackageDiff | None = None) -> str | None:
@@ -334,25 +306,6 @@ def publish(frames: dict[str, pd.DataFrame], out: Path, validate_data: bool = Tr
         raise clear from exc
 
 
-# errno -> what the user is told (disk full and read-only folders are the usual ones)
-OS_REASONS = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
-              errno.EROFS: "the folder is on a read-only file system", errno.EACCES: "permission denied",
-              errno.EPERM: "operation not permitted"}
-
-
-def publish_os_error(exc: OSError, out: Path) -> OSError:
-    """The same kind of OSError (same errno and class, so callers can tell transient from permanent ones)
-    with a message that names the package folder, the reason and the file, and says the old package stays."""
-    if getattr(exc, "tradenews_message", False):
-        return exc
-    reason = OS_REASONS.get(exc.errno) or exc.strerror or str(exc)
-    where = f" (at {exc.filename})" if exc.filename else ""
-    message = f"cannot publish {out}: {reason}{where}; the previously published package, if any, is unchanged"
-    err = OSError(exc.errno, message) if exc.errno is not None else OSError(message)
-    err.tradenews_message = True
-    return err
-
-
 def _check_shrink(diff: PackageDiff, out: Path) -> None:
     docs = diff.tables["documents"]
     published = docs.rows - docs.added + docs.removed
@@ -380,28 +333,47 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
         previous = _previous(out)
         draft = build_descriptor(staged, frames, "0.0.0", "")
         timings["write"] = time.perf_counter() - t0
-        if previous is not None and change_kind(previous, draft) is None:
+        damaged = damaged_files(out, previous) if previous is not None else []
+        lost = last_logged_version(out) if previous is None else None  # its descriptor missing or unreadable
+        warnings = []
+        if damaged:
+            warnings.append(f"the published package {out} was damaged or edited by hand ({'; '.join(damaged[:5])}"
+                            f"{'; ...' if len(damaged) > 5 else ''}): republished from source")
+        if lost:
+            warnings.append(f"the published package {out} has no readable datapackage.json (its CHANGELOG.md names "
+                            f"version {lost}): republished from source as a new major version")
+        kind = change_kind(previous, draft) if previous is not None else ("major" if lost else "first")
+        if kind is None and not damaged:
             shutil.rmtree(staged)
             version = previous.get("version", "1.0.0")
             return PublishResult(out, version, False, version, timings=timings)
         t0 = time.perf_counter()
-        diff = diff_packages(out if previous is not None else None, staged, rejected)
-        if not allow_shrink:
-            _check_shrink(diff, out)
-        kind = change_kind(previous, draft, diff)
-        version, _ = next_version(previous, draft, diff)
-        previous_version = previous.get("version") if previous else None
-        created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        descriptor = build_descriptor(staged, frames, version, created)
-        (staged / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
-                                                 encoding="utf-8")
-        (staged / "README.md").write_text(render_card(frames, descriptor, figures), encoding="utf-8")
+        previous_version = previous.get("version") if previous else lost
         try:
             earlier = (out / CHANGELOG).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             earlier = None
-        entry = render_entry(diff, version, previous_version, created, kind)
-        (staged / CHANGELOG).write_text(updated_changelog(earlier, entry), encoding="utf-8")
+        if kind is None:  # a repair: the files the descriptor describes, from source; same version, no entry
+            diff = None
+            version, created = previous_version, previous.get("created", "")
+            changelog = earlier if earlier is not None else updated_changelog(None, "")
+        else:
+            diff = diff_packages(out if previous is not None or lost else None, staged, rejected)
+            if not allow_shrink:
+                _check_shrink(diff, out)
+            if previous is not None:
+                kind = change_kind(previous, draft, diff)
+                version, _ = next_version(previous, draft, diff)
+            else:
+                version = next_version({"version": lost, "resources": []}, draft)[0] if lost else "1.0.0"
+            created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+            entry = render_entry(diff, version, previous_version, created, kind, notes=warnings)
+            changelog = updated_changelog(earlier, entry)
+        descriptor = build_descriptor(staged, frames, version, created)
+        (staged / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                                 encoding="utf-8")
+        (staged / "README.md").write_text(render_card(frames, descriptor, figures), encoding="utf-8")
+        (staged / CHANGELOG).write_text(changelog, encoding="utf-8")
         timings["diff"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         errors = check_package(staged, frictionless_data=validate_data, expected=written)
@@ -412,7 +384,7 @@ def _publish_locked(frames, out: Path, validate_data: bool, rejected: dict[str, 
         _fsync_tree(staged)
         swap_in(staged, out, previous)
         timings["swap"] = time.perf_counter() - t0
-        return PublishResult(out, version, True, previous_version, kind, diff, timings)
+        return PublishResult(out, version, True, previous_version, kind or "repair", diff, timings, warnings)
     except BaseException:
         if _read_journal(staged) is None:  # not yet moving in: the previous package is untouched
             shutil.rmtree(staged, ignore_errors=True)

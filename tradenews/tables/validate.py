@@ -79,7 +79,10 @@ def validate_tables(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataF
     # a trade period cannot end after the document's reference date (a forecast read as a figure)
     flows, docs = frames["trade_flows"], frames["documents"]
     if len(flows):
-        ref = flows["doc_id"].map(dict(zip(docs["doc_id"], docs["reference_date"])))
+        refs = dict(zip(docs["doc_id"], docs["reference_date"]))
+        # typed as period_end even when no document is left to give one (all rejected: nulls, not NaN)
+        ref = pd.Series(pd.array([refs.get(d) for d in flows["doc_id"]], dtype=flows["period_end"].dtype),
+                        index=flows.index)
         late = ref.notna() & (flows["period_end"] > ref)
         late = late.fillna(False).astype(bool)
         rejected += _reject("trade_flows", flows, late, "period_end", "period_end_not_after_reference_date",
