@@ -270,7 +270,8 @@ EVIDENCE = Table(
               unit="characters"),
         Field("quote", "string", "normalized text[char_start:char_end].", required=True),
         Field("rule", "string", "Pattern or rule that produced the row, for error analysis.", required=True),
-        Field("extractor_version", "string", "Version of the extraction code and reference data.", required=True),
+        Field("extractor_version", "string", "Released version of the extraction rules that read the row (the "
+              "exact code fingerprint of a publication is in datapackage.json, `extractor`).", required=True),
     ),
     ("record_table", "record_id", "doc_id", "char_start", "char_end"),
     (DOC_FK,),

@@ -412,3 +412,27 @@ def test_cli_run_refuses_a_locked_package(harness, tmp_path, lock_holder):
     assert code == EXIT_LOCKED
     assert f"pid {holder.pid}" in err and "is being published by another tradenews run" in err
     assert not (tmp_path / "pkg").exists()
+
+
+def test_a_code_edit_that_changes_no_row_publishes_nothing(tmp_path, monkeypatch):
+    """A refactor (another extractor fingerprint) re-extracts everything, finds the same rows, and leaves the
+    package byte-identical; the fingerprint is recorded once, when a publication happens."""
+    import tradenews.pipeline as pl
+    import tradenews.publish.descriptor as descriptor
+
+    raw = _folder(tmp_path, 3)
+    first = _run(tmp_path, raw)
+    before = _files(tmp_path / "pkg")
+    recorded = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))["extractor"]
+    monkeypatch.setattr(pl, "extractor_version", lambda: "9.9.9+refactored")
+    monkeypatch.setattr(descriptor, "extractor_version", lambda: "9.9.9+refactored")
+    second = _run(tmp_path, raw)
+    assert second["documents_extracted"] == 3 and second["documents_cached"] == 0  # never served from older rules
+    assert not second["published_changes"] and second["version"] == first["version"]
+    assert _files(tmp_path / "pkg") == before
+    assert recorded.startswith(pipeline.rules_version())
+    # a change of the rows publishes, and then records the new fingerprint
+    (raw / "a000.txt").write_text(article(40), encoding="utf-8")
+    third = _run(tmp_path, raw)
+    assert third["published_changes"]
+    assert json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))["extractor"] == "9.9.9+refactored"

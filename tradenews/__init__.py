@@ -1,3 +1,3 @@
 """tradenews: Chinese economic-cooperation news -> validated Frictionless data package."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -27,7 +27,7 @@ from tradenews.ingest.document import build_document
 from tradenews.ingest.read import SIDECAR_SUFFIX, RejectedInput, list_inputs, read_source, relative_name
 from tradenews.model import Extraction, SourceFile
 from tradenews.records.extract import extract_document
-from tradenews.version import extractor_version
+from tradenews.version import extractor_version, rules_version
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -160,7 +160,7 @@ def build_and_validate(extractions: list[Extraction]) -> tuple[dict[str, pd.Data
     from tradenews.tables.build import build_tables
     from tradenews.tables.validate import validate_tables
 
-    frames = build_tables(extractions, extractor_version())
+    frames = build_tables(extractions, rules_version())
     frames, rejected = validate_tables(frames)
     return frames, _with_failures(rejected, extractions)
 
@@ -172,7 +172,7 @@ def build_and_validate_timed(extractions: list[Extraction], timings: Timings
     from tradenews.tables.validate import validate_tables
 
     with timings.stage("build"):
-        frames = build_tables(extractions, extractor_version())
+        frames = build_tables(extractions, rules_version())
     with timings.stage("validate"):
         frames, rejected = validate_tables(frames)
         return frames, _with_failures(rejected, extractions)

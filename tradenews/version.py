@@ -1,7 +1,12 @@
-"""Extractor version: the package version plus a fingerprint of the extraction code and reference data.
+"""Two versions of the extractor.
 
-It changes whenever anything that can change an extracted row changes, so cached extractions
-keyed by (document hash, extractor version) are never stale.
+- `rules_version()`: the released version of the extraction rules (the package version), stamped in every
+  evidence row. It changes when a release changes the rules, not with every edit of the code, so an edit
+  that changes no row publishes nothing.
+- `extractor_version()`: the rules version plus a fingerprint of the extraction code and reference data.
+  It changes whenever anything that can change an extracted row changes, so cached extractions keyed by
+  (document hash, extractor version) are never stale; the package records it once, in its descriptor and
+  dataset card, when it publishes.
 """
 from __future__ import annotations
 
@@ -26,3 +31,7 @@ def extractor_version() -> str:
                 h.update(f.relative_to(ROOT).as_posix().encode())
                 h.update(f.read_bytes())
     return f"{__version__}+{h.hexdigest()[:10]}"
+
+
+def rules_version() -> str:
+    return __version__

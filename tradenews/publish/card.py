@@ -49,6 +49,8 @@ def render_card(frames: dict[str, pd.DataFrame], descriptor: dict, figures: dict
         f"- Version: {descriptor['version']} (semantic: field changes major, rows added or removed minor, "
         "corrections of existing rows patch; `CHANGELOG.md` lists what each release changed)",
         f"- Licence of the data: {descriptor['licenses'][0]['name']}; the code that produced it is MIT-licensed.",
+        f"- Extractor: {descriptor.get('extractor', '?')} (the extraction rules' release and a fingerprint of their "
+        "code and reference data; evidence rows carry the release).",
         f"- Sources: {len(descriptor['sources'])} documents (listed in `datapackage.json` and `documents`).",
         "- Every table is published twice, as `data/<table>.csv` (UTF-8, header row, empty cell = null) and "
         "`data/<table>.parquet` (typed Arrow columns). Both hold the same rows.",

@@ -10,6 +10,7 @@ from schemas.fields import TABLES
 from schemas.tableschema import table_schema
 from tradenews.folders import GENERATOR, PACKAGE_NAME
 from tradenews.publish.files import PARQUET_MEDIATYPE
+from tradenews.version import extractor_version
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 LICENSES = [
@@ -67,6 +68,8 @@ def build_descriptor(out: Path, frames: dict[str, pd.DataFrame], version: str, c
         "keywords": ["trade", "China", "expo", "deals", "bilateral trade", "news extraction"],
         "licenses": LICENSES,
         "contributors": [{"title": GENERATOR, "roles": ["creator"]}],  # marks the folder as ours (folders.py)
+        # the extraction code and reference data that produced this publication (tradenews/version.py)
+        "extractor": extractor_version(),
         "sources": sources,
         "resources": resources,
     }
