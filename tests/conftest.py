@@ -49,3 +49,17 @@ def extract_text(text: str, published: str | None = "2023-11-12", publisher: str
             "published_date": dt.date.fromisoformat(published) if published else None}
     src = SourceFile("t.txt", hashlib.sha256(text.encode()).hexdigest(), "utf-8", text, meta)
     return extract_document(build_document(src))
+
+
+@pytest.fixture
+def watchdog():
+    """Fails a test that hangs instead of being cut off (a guard, not a timing)."""
+    import signal
+
+    def hung(signum, frame):
+        raise TimeoutError("the test hung")
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

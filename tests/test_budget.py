@@ -7,7 +7,6 @@ import concurrent.futures
 import csv
 import multiprocessing
 import random
-import signal
 import time
 
 import pytest
@@ -18,18 +17,6 @@ from tradenews.budget import OverBudget, time_budget
 from tradenews.ingest.read import MAX_FILE_BYTES, read_source
 
 SLOW_MARK = "慢慢"  # an article holding this is "slow" for the patched extractor
-
-
-@pytest.fixture
-def watchdog():
-    """Fails a test that hangs instead of being cut off (a guard, not a timing)."""
-    def hung(signum, frame):
-        raise TimeoutError("the run was not cut off")
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(120)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def _slow_extractor(real):

@@ -6,24 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 
 import pytest
 
 from tests.reliability import documents_paths, rejected_documents, short_article
 from tradenews import pipeline
-
-
-@pytest.fixture
-def watchdog():
-    """Fails a test that hangs (a FIFO opened for reading blocks until a writer comes)."""
-    def hung(signum, frame):
-        raise TimeoutError("the run hung")
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(120)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def test_only_texts_inside_the_raw_folder_are_read(tmp_path, monkeypatch, watchdog, seed_package):
