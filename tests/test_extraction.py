@@ -59,6 +59,24 @@ def test_list_of_partners_with_growth_in_the_next_clause():
     ]
 
 
+def test_rates_of_a_respectively_list_and_rates_after_a_remark():
+    text = "今年前三季度,哈尔滨市对德国、法国分别进出口80亿、60亿元,分别增长3.5%和下降2.1%。"
+    assert [(p, v, g) for _, p, _, _, _, v, _, g in flows(text, published="2024-10-20")] == [
+        ("DE", 8000000000, 3.5), ("FR", 6000000000, -2.1)]
+    text = "今年前三季度,哈尔滨市对德国、法国、意大利分别进出口80亿、60亿、20亿元,分别增长3.5%和4.2%。"
+    assert [g for *_, g in flows(text, published="2024-10-20")] == [None, None, None]  # two rates, three figures
+    text = "今年前三季度,哈尔滨市对德国、法国分别进出口80亿、60亿元,分别增长3.5%、4.2%。"
+    assert [(p, v, g) for _, p, _, _, _, v, _, g in flows(text, published="2024-10-20")] == [
+        ("DE", 8000000000, 3.5), ("FR", 6000000000, 4.2)]
+    # a remark between the figure and its rate; a clause with a figure of its own stops the search
+    text = "2023年,吉林省对蒙古国进出口额45亿元,创历史新高,同比增长12.5%。"
+    assert [g for *_, g in flows(text)] == [12.5]
+    text = "2023年,吉林省对蒙古国进出口额45亿元,新设企业12家,实际投资额增长30%。"
+    assert [g for *_, g in flows(text)] == [None]
+    text = "2023年,吉林省对蒙古国进出口额同比增长12.5%至45亿元,新设企业12家,实际投资额增长30%。"
+    assert [g for *_, g in flows(text)] == [12.5]
+
+
 def test_city_reporter_and_bloc_partner():
     assert flows("2023年,哈尔滨市对俄进出口总额达到312.5亿元,同比增长31.2%。") == [
         ("CN-HL-HAERBIN", "RU", "total", D(2023, 1, 1), D(2023, 12, 31), 31250000000, "CNY", 31.2)]

@@ -191,11 +191,11 @@ GROWTH_UP = alternation("growth_up")
 GROWTH_DOWN = alternation("growth_down")
 GROWTH_UNITS = {w: float(v) for w, v in mapping("growth_unit").items()}
 GROWTH_RE = re.compile(
-    rf"(?:{alternation('growth_base')})?(?P<dir>{GROWTH_UP}|{GROWTH_DOWN})了?(?:{PREFIX_RE})?"
-    rf"(?P<sign>-|负)?(?P<num>{NUM})(?P<unit>%|倍|个百分点|成)"
+    rf"(?:{alternation('growth_base')})?(?P<dir>{GROWTH_UP}|{GROWTH_DOWN})(?:{alternation('growth_link')})?(?:{PREFIX_RE})?"
+    rf"(?:(?P<sign>-|负)?(?P<num>{NUM})(?P<unit>%|倍|个百分点|成)|(?P<unit_first>百分之)(?P<pnum>{NUM}))"
 )
 GROWTH_LISTED = re.compile(rf"(?:、|和|及|与)(?P<num>{NUM})(?:%|倍|成)")
-GROWTH_HINT = re.compile(r"[%倍点成]")  # the last character of every unit GROWTH_RE reads
+GROWTH_HINT = re.compile(r"[%倍点成]|百分之")  # every unit GROWTH_RE reads
 DOWN_RE = re.compile(rf"(?:{GROWTH_DOWN})")
 # month on month (环比), multi-year averages (年均) and fixed base years (较2019年) are not year-on-year
 NOT_YOY = re.compile(r"环比|年均|平均|(?:较|比)(?:19|20)\d{2}年")
@@ -211,11 +211,11 @@ def find_growth(text: str, offset: int = 0) -> list[Growth]:
     if not GROWTH_HINT.search(text):
         return out
     for m in GROWTH_RE.finditer(text):
-        unit = m.group("unit")
+        unit = "%" if m.group("unit_first") else m.group("unit")
         if unit == "个百分点" or NOT_YOY.search(text[max(0, m.start() - 8):m.start()] + m.group(0)[:4]):
             continue
         try:
-            value = parse_number(m.group("num")) * GROWTH_UNITS[unit]
+            value = parse_number(m.group("num") or m.group("pnum")) * GROWTH_UNITS[unit]
         except (ValueError, KeyError, IndexError):
             continue
         sign = -1 if DOWN_RE.fullmatch(m.group("dir")) else 1

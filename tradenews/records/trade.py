@@ -253,16 +253,32 @@ def _growth_for(sent: Sentence, ci: int, fig: Figure, ctx: TradeContext) -> floa
     after = [g for g in sent.growth if fig.end <= g.start < clause.end]
     if after:
         return after[0].pct
-    if ci + 1 < len(sent.clauses):
-        nxt = sent.clauses[ci + 1]
-        nxt_money = [m for m in sent.money if nxt.start <= m.start < nxt.end]
-        nxt_growth = [g for g in sent.growth if nxt.start <= g.start < nxt.end]
-        if nxt_growth and not nxt_money and not _patterns()["flow"].search(nxt.text):
-            return nxt_growth[0].pct
     before = [g for g in sent.growth if clause.start <= g.start < fig.start]
     if before:
-        return before[-1].pct
+        return before[-1].pct  # '同比增长4%至39亿美元'
+    # the rate may follow in a later clause: '…5184.7亿美元,创历史新高,同比增长6.0%'; a clause with a figure,
+    # a flow word or a place of its own ends the search
+    for nxt in sent.clauses[ci + 1:ci + 3]:
+        nxt_growth = [g for g in sent.growth if nxt.start <= g.start < nxt.end]
+        if any(nxt.start <= m.start < nxt.end for m in sent.money) or _patterns()["flow"].search(nxt.text):
+            break
+        if nxt_growth:
+            return nxt_growth[0].pct
+        if any(nxt.start <= p.start < nxt.end for p in sent.places) or any(c.isdigit() for c in nxt.text):
+            break
     return ctx.growth
+
+
+def _listed_growth(sent: Sentence, ci: int, figures: list[Figure]) -> list[float | None]:
+    """The rates of a list of figures, in order: '…分别进出口4亿、3亿元,分别增长5%、6%' (in the clause after
+    the last figure or in the next clause with no figure of its own); none unless there is one per figure."""
+    clause = sent.clauses[ci]
+    rates = [g.pct for g in sent.growth if figures[-1].end <= g.start < clause.end]
+    if not rates and ci + 1 < len(sent.clauses):
+        nxt = sent.clauses[ci + 1]
+        if not any(nxt.start <= m.start < nxt.end for m in sent.money):
+            rates = [g.pct for g in sent.growth if nxt.start <= g.start < nxt.end]
+    return rates if len(rates) == len(figures) else [None] * len(figures)
 
 
 def _row(doc, sent, clause, reporter: Side, partner: Side, flow: str, period, fig: Figure, growth, commodity, rule,
@@ -416,9 +432,10 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         partners = list(ctx.listed)  # '与上述四国的进出口额分别为…': the countries just listed
     if partners and len(partners) > 1:
         if "分别" in text and len(figures) == len(partners) and reporter and new_ctx.period:
-            for p, f in zip(partners, figures):
+            rates = _listed_growth(sent, ci, figures)
+            for p, f, rate in zip(partners, figures, rates):
                 if _valid_pair(reporter, p):
-                    rows.append(_row(doc, sent, clause, reporter, p, flow, new_ctx.period, f, None, None,
+                    rows.append(_row(doc, sent, clause, reporter, p, flow, new_ctx.period, f, rate, None,
                                      "trade.respectively"))
                     fates.fact(f, "trade.respectively")
             return new_ctx._replace(partner=None)
