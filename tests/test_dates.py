@@ -38,6 +38,7 @@ def test_a_day_is_not_a_month_period():
     ("6月30日至7月2日", D(2023, 6, 30), D(2023, 7, 2)),
     ("2017年6月19日闭幕", D(2017, 6, 19), None),
     ("11月7日晚,签约仪式", D(2023, 11, 7), None),
+    ("11月7上午,签约仪式", D(2023, 11, 7), None),
 ])
 def test_dates(text, first, last):
     d = find_dates(text, 2023)[0]

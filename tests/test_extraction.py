@@ -418,9 +418,47 @@ def test_dateline_days_today_and_one_day_meetings():
     # a day without its month, a closing day and a duration
     assert events("新华社南宁9月15日电 为期4天的第13届中国-东盟博览会14日在南宁闭幕。", published="2016-09-15") == [
         ("第13届中国-东盟博览会", "expo", 13, D(2016, 9, 11), D(2016, 9, 14), "南宁")]
-    # '举行的NAME' only names the event: no end day
+    # 'X日举行的NAME' says the day it was held (a session of one day); '举行的NAME' with no day only names it
     got = events("11月5日举行的某市招商引资专场推介会吸引了40家企业参加。", published="2023-11-10")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("某市招商引资专场推介会", D(2023, 11, 5), D(2023, 11, 5))]
+    got = events("11月5日,在上海举行的某市招商引资专场推介会开幕式上,40家企业签约。", published="2023-11-10")
     assert [(n, s, e) for n, _, _, s, e, _ in got] == [("某市招商引资专场推介会", D(2023, 11, 5), None)]
+
+
+def test_days_of_side_events_ceremonies_and_durations():
+    # a signing ceremony is held on one day, whatever verb the sentence uses
+    got = events("3月8日,在某省对外经贸合作项目签约仪式上,12家企业签订合同。", published="2021-03-09")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("某省对外经贸合作项目签约仪式", D(2021, 3, 8), D(2021, 3, 8))]
+    got = events("昨天,在某市外资项目集中签约仪式上,8个项目落地。", published="2021-03-09")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("某市外资项目集中签约仪式", D(2021, 3, 8), D(2021, 3, 8))]
+    # a day written without 日 before the time of day
+    got = events("本报讯 6月14上午,某县投资说明会在县城举行。", published="2021-06-15")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("某县投资说明会", D(2021, 6, 14), D(2021, 6, 14))]
+    # a theme phrase between the verb and the name; an opening said of another event joined to this one
+    got = events("5月20日,某区在大阪举行以“共享新机遇”为主题的投资合作推介会。", published="2022-05-22")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("投资合作推介会", D(2022, 5, 20), D(2022, 5, 20))]
+    got = events("9月3日,第五届中蒙博览会开幕式暨中蒙企业家座谈会在呼和浩特举行。", published="2022-09-04")
+    assert [(n, s, e) for n, _, _, s, e, _ in got if "座谈会" in n] == [("中蒙企业家座谈会", D(2022, 9, 3), D(2022, 9, 3))]
+    # what happens after the closing of a one-day meeting happens that day; during a meeting of several
+    # days, on no day the text says
+    text = "中国某国企业家理事会第三次会议8日在北京举行。闭幕式后,举行了两国企业合作协议签字仪式。"
+    got = events(text, published="2022-04-09")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [
+        ("中国某国企业家理事会第三次会议", D(2022, 4, 8), D(2022, 4, 8)), ("两国企业合作协议签字仪式", D(2022, 4, 8), D(2022, 4, 8))]
+    text = "第二届某某博览会8日至11日在昆明举行。会议期间,举行了两国企业合作协议签字仪式。"
+    got = events(text, published="2022-04-12")
+    assert [(n, s, e) for n, _, _, s, e, _ in got][1] == ("两国企业合作协议签字仪式", None, None)
+    # '进博会上' is not '会上'
+    text = "11月5日,某市经贸合作交流会在上海举行。进博会上,我省还举办了景洪市旅游推介会。"
+    got = events(text, published="2023-11-08")
+    assert ("景洪市旅游推介会", None, None) in [(n, s, e) for n, _, _, s, e, _ in got]
+    # a duration said in a later sentence; a day to come is in the dateline's month
+    text = "某某网7月27日电 26日,某市第三届中俄文化交流周拉开帷幕。本届交流周为期5天,内容丰富。"
+    got = events(text, published="2005-07-27")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("某市第三届中俄文化交流周", D(2005, 7, 26), D(2005, 7, 30))]
+    text = "某某网10月23日电 10月22日,第十五届中国西部国际博览会在成都开幕,将于26日闭幕。"
+    got = events(text, published="2015-10-23")
+    assert [(n, s, e) for n, _, _, s, e, _ in got] == [("第十五届中国西部国际博览会", D(2015, 10, 22), D(2015, 10, 26))]
 
 
 def test_local_time_and_a_clause_that_only_says_where():

@@ -33,7 +33,7 @@ from tradenews.model import Document, Event, Place
 from tradenews.records.context import Sentence
 from tradenews.records.names import is_subsequence
 from tradenews.reference import city_names, event_heads, event_series
-from tradenews.reference.lexicon import alternation, words
+from tradenews.reference.lexicon import alternation, mapping, words
 
 NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()“”\"「」·\-—–]")
 ABBREVIATION = re.compile(r"\((?:以下)?简称[“\"「]?(?P<alias>[^”\")」]+)[”\"」]?\)")
@@ -56,6 +56,9 @@ TODAY = re.compile(r"今天|今日|昨天|昨日")
 BYLINE_IN_NAME = re.compile(r"^[(（][^)）]{0,20}(?:记者|通讯员|编辑|摄影|报道)[^)）]{0,20}[)）]")
 BYLINE = re.compile(r"^(?:.{0,24}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯|消息|报道)\s*)?(?:[(（]?记者[^)）,，]{0,16}[)）]\s*)?"
                     r"(?:[\u4e00-\u9fff]{0,4}(?:当地时间|北京时间))?")
+DAY_HELD = re.compile(rf"\d[日号](?:{TIME_WORDS.pattern})(?P<verb>{alternation('event_held')})的$")
+FUTURE_DAY = re.compile(r"将")  # '将于26日闭幕': a day to come
+THEME = re.compile(r"以[“\"「][^”\"」]{1,40}[”\"」]为(?:主题|题)的$")
 SOME_DAYS_AGO = re.compile(r"日前|近日|前不久|此前|早前|近期|上周|本周|前些天")  # no day to publish
 COORDINATION = re.compile(r"^[”\"」]?(?:和|与|及|、)[“\"「]?$")
 MUNICIPALITIES = {"CN-BJ", "CN-SH", "CN-TJ", "CN-CQ"}
@@ -75,6 +78,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "demonstrative": re.compile(f"^(?:{alternation('event_demonstrative')})"),
         "generic": re.compile(alternation("event_generic")),
         "held": re.compile(alternation("event_held")),
+        "head_duration": re.compile(rf"(?P<head>{'|'.join(re.escape(h) for h in heads)})"
+                                    rf"(?:会期|为期|历时)(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})天"),
+        "parent_time": re.compile(rf"(?:^|[,，;；])(?P<w>{alternation('event_parent_time')})"),
         "opening": re.compile(alternation("event_opening")),
         "closing": re.compile(alternation("event_closing")),
         "lead": re.compile(held),
@@ -197,17 +203,19 @@ class ArticleTime:
     last: dt.date | None = None  # the last date the paragraph gave
     last_block: int = -1
 
-    def day(self, d: int) -> dt.date | None:
-        """A day of the month of the last date given, else of the dateline; a day after the dateline is
-        in the month before it ('28日开幕' in a report of June 2)."""
-        base = self.last if self.last and not (self.dateline and self.last > self.dateline) else self.dateline
+    def day(self, d: int, said: dt.date | None = None, future: bool = False) -> dt.date | None:
+        """A day of the month of the date just `said` in the sentence, else of the last date given, else of
+        the dateline; a day after the dateline is in the month before it ('28日开幕' in a report of June 2)
+        unless the text says it is to come ('将于26日闭幕')."""
+        last = said or self.last
+        base = last if last and not (self.dateline and last > self.dateline and not said) else self.dateline
         if base is None:
             return None
         try:
             day = dt.date(base.year, base.month, d)
         except ValueError:
             return None
-        if base is self.dateline and day > base + dt.timedelta(days=1):
+        if base is self.dateline and day > base + dt.timedelta(days=1) and not future:
             prev = base.replace(day=1) - dt.timedelta(days=1)
             try:
                 day = dt.date(prev.year, prev.month, d)
@@ -227,7 +235,8 @@ def _time_clause(sent: Sentence, pos: int) -> bool:
     clause = sent.clauses[sent.clause_of(pos)]
     text = sent.doc.text[clause.start:clause.end]
     text = BYLINE.sub("", text)
-    return bool(re.fullmatch(rf"{TIME_WORDS.pattern}(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号](?:{TIME_WORDS.pattern})"
+    return bool(re.fullmatch(rf"{TIME_WORDS.pattern}(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}(?:[日号]|(?=上午|下午|晚|早|中午|凌晨))"
+                             rf"(?:{TIME_WORDS.pattern})"
                              rf"(?:(?:至|到|-|—)(?:\d{{1,2}}月)?\d{{1,2}}[日号])?{TIME_WORDS.pattern}", text))
 
 
@@ -235,12 +244,15 @@ def _date_mentions(sent: Sentence, at: ArticleTime) -> list[tuple[int, int, dt.d
     """Full dates and days without a month, doc offsets, datelines left out."""
     out = [(d.start, d.end, d.first, d.last) for d in sent.dates(at.year)
            if not DATELINE.match(sent.doc.text, d.start)]
+    full = list(out)
     for s, e, d, d2 in find_days(sent.text, sent.start):
         if any(a <= s < b for a, b, _, _ in out) or DATELINE.match(sent.doc.text, s):
             continue
-        first = at.day(d)
+        said = next((m[2] for m in reversed(full) if m[1] <= s), None)
+        future = FUTURE_DAY.search(sent.doc.text, max(sent.start, s - 3), s) is not None
+        first = at.day(d, said, future)
         if first:
-            out.append((s, e, first, at.day(d2) if d2 else None))
+            out.append((s, e, first, at.day(d2, said, future) if d2 else None))
     return sorted(out)
 
 
@@ -254,15 +266,27 @@ def event_when(sent: Sentence, cand: Candidate, at: ArticleTime, event_type: str
     after = [m for m in mentions if m[0] >= name_end and sent.clause_of(m[0]) in (clause, clause + 1)
              and pats["lead"].search(text, m[1], min(sent.end, m[1] + 16))]
     tail = text[name_end:sent.end]
-    # 'NAME…举行', '今天举行NAME': said of the event itself (not '举行的NAME', which only names it)
-    predicate = pats["lead"].search(tail[:40]) or pats["lead_before"].search(
-        text[max(sent.start, name_start - 8):name_start])
-    verb = predicate or pats["lead"].search(text[sent.start:name_start][-12:])
+    # 'NAME…举行', '今天举行NAME': said of the event itself (not '举行的NAME', which only names it); a theme
+    # phrase may stand between the verb and the name ('举行以“…”为主题的推介会')
+    lead_in = THEME.sub("", text[max(sent.start, name_start - 48):name_start])
+    said_after = pats["lead"].search(tail[:40])
+    predicate = said_after or pats["lead_before"].search(lead_in[-8:])
+    # '19日举行的NAME上': the day it was held, said in passing
+    held_on = DAY_HELD.search(lead_in[-12:])
+    verb = predicate or held_on or pats["lead"].search(text[sent.start:name_start][-12:])
+    # '昨天,在NAME上,…签约': what the sentence reports happened at a signing ceremony on that day
+    framed = event_type == "signing_ceremony" and lead_in.endswith("在") and tail.lstrip("」”\"")[:1] == "上"
+    # an opening said of this event (not of another one the sentence joins to it: '…开幕式暨NAME举行')
+    opening = pats["opening"].search(cand.name) or pats["opening"].search(
+        tail[:said_after.start()] if said_after else tail[:40])
     when = When()
-    chosen = after[0] if after and (not before or before[-1][3] is None and pats["closing"].match(
-        text, after[0][1], after[0][1] + 8)) else (before[-1] if before else None)
+    closes_after = bool(after) and pats["closing"].match(text, after[0][1], after[0][1] + 8) is not None
+    chosen = after[0] if after and (not before or before[-1][3] is None and closes_after) else (
+        before[-1] if before else None)
+    if before and closes_after and before[-1][3] is None and before[-1][2] <= after[0][2]:
+        chosen = (0, 0, before[-1][2], after[0][2])  # '22日在成都开幕,将于26日闭幕': both ends
     if chosen is None and (t := TODAY.search(text, sent.start, name_start) or TODAY.match(tail.lstrip(" ,，")[:2])) \
-            and at.dateline and verb:
+            and at.dateline and (verb or framed):
         day = at.dateline - dt.timedelta(days=1 if t.group(0).startswith("昨") else 0)
         chosen = (0, 0, day, None)
     elif chosen is None and at.dateline_sentence == sent.start and predicate and at.dateline \
@@ -273,17 +297,17 @@ def event_when(sent: Sentence, cand: Candidate, at: ArticleTime, event_type: str
     if chosen is None:
         return when
     _, _, first, last = chosen
-    verb_text = verb.group(0).rstrip("了") if verb else ""
+    verb_text = (verb.group("verb") if verb is held_on else verb.group(0)).rstrip("了") if verb else ""
     if last:
         when.start, when.end = first, last
     elif pats["closing"].fullmatch(verb_text) or (not verb_text and pats["closing"].search(tail[:20])):
         when.end = first
     else:
         when.start = first
-        if predicate and pats["held"].fullmatch(verb_text) and event_type in ONE_DAY_TYPES \
-                and not DURATION.search(sent.text) \
-                and not pats["opening"].search(sent.text):
-            when.end = first  # a meeting, forum or ceremony held on one day
+        if event_type in ONE_DAY_TYPES and not DURATION.search(sent.text) and not opening and (
+                ((predicate or held_on) and pats["held"].fullmatch(verb_text)) or event_type == "signing_ceremony"
+                or framed):
+            when.end = first  # a meeting, forum or ceremony held on one day; a signing ceremony always is
     dur = DURATION.search(sent.text)
     if dur:
         try:
@@ -406,6 +430,8 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             if ref is not None:
                 cand.generic = False  # '商务与投资峰会': the end of a recurring series' name is that series
             ev = _event(doc, sent, cand, at)
+            if not (ev.start_date or ev.end_date or cand.generic or cand.demonstrative):
+                _date_from_parent(ev, events, text[:cand.start])
             if ref is not None and ev.series is None:
                 ev.series, ev.name_en, ev.event_type = ref.series, ref.name_en, ref.event_type
                 ev.city, ev.country_code = ev.city or ref.city, ev.country_code or ref.country_code
@@ -423,6 +449,8 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
             new.append(ev)
         if len(new) > 1:
             _share_between_coordinated(new, sent)
+        if "天" in text and not new:
+            _last_day_from_duration(events, sent)
         if at.last_block != sent.block_no:
             at.last, at.last_block = None, sent.block_no  # a day without its month reads against its own paragraph
         if "日" in text or "号" in text:
@@ -433,6 +461,37 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
     events = _edition_only_names(events + _series_only_events(doc, events, bare))
     _inherit_city(events, at)
     return events
+
+
+def _last_day_from_duration(events: list[Event], sent: Sentence) -> None:
+    """'交流周为期4天', '本届论坛会期两天': the duration of an event named before whose first day is known."""
+    for m in _patterns()["head_duration"].finditer(sent.text):
+        ev = next((e for e in reversed(events) if e.article_no == sent.article_no and e.name.endswith(m.group("head"))),
+                  None)
+        if ev is None or ev.start_date is None or ev.end_date is not None:
+            continue
+        try:
+            days = int(parse_number(m.group("n")))
+        except (ValueError, KeyError, IndexError):
+            continue
+        if 1 <= days <= 60:
+            ev.end_date = ev.start_date + dt.timedelta(days=days - 1)
+
+
+def _date_from_parent(ev: Event, events: list[Event], lead: str) -> None:
+    """'闭幕式后,举行了签字仪式', '会上,…推介会': an event held at a point of the gathering just reported
+    takes that day (a day within a gathering of several days only when the text says which)."""
+    m = _patterns()["parent_time"].search(lead)
+    parent = next((e for e in reversed(events) if e.article_no == ev.article_no and (e.start_date or e.end_date)),
+                  None)
+    if m is None or parent is None:
+        return
+    at = mapping("event_parent_time")[m.group("w")]
+    one_day = parent.start_date is not None and parent.end_date == parent.start_date
+    day = {"start": parent.start_date, "end": parent.end_date, "same": parent.start_date if one_day else None}[at]
+    if day is not None:
+        ev.start_date = day
+        ev.end_date = day if ev.event_type in ONE_DAY_TYPES else None
 
 
 def _event(doc: Document, sent: Sentence, cand: Candidate, at: ArticleTime) -> Event:
