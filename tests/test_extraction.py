@@ -708,3 +708,64 @@ def test_a_short_form_that_ends_a_series_name_is_that_series():
     text = "第三届中国—东盟博览会期间,还举办了商务与投资峰会。"
     got = extract_text(text, published="2006-11-01").events
     assert [(e.name, e.series) for e in got if "峰会" in e.name] == [("商务与投资峰会", "中国-东盟商务与投资峰会")]
+
+
+def test_foreign_companies_written_in_latin_script_are_the_counterparts():
+    from tradenews.mentions.orgs import find_orgs
+
+    got = [(o.name, o.country_code) for o in find_orgs(
+        "某某重工有限公司与巴西Andrade Maquinas Ltda.、印尼PT Sinar Laut Jaya签署合作协议。")]
+    assert got == [("某某重工有限公司", None), ("Andrade Maquinas Ltda.", "BR"), ("PT Sinar Laut Jaya", "ID")]
+    # the comma of 'Co., Ltd.' does not end the clause the deal is read from
+    text = "某某新材料集团与日本Kanto Fine Polymer Co., Ltd.签署合资项目协议,总投资6.5亿元。"
+    assert deals(text, published="2023-08-25") == [
+        ("investment", "某某新材料集团", "Kanto Fine Polymer Co., Ltd.", 650000000, "CNY", "exact", None)]
+    assert [d.party_b_country for d in extract_text(text, published="2023-08-25").deals] == ["JP"]
+    text = "某某物流有限公司分别与德国Rhein Logistik GmbH、荷兰Van Dijk Transport B.V.签署海外仓合作协议。"
+    assert [(a, b) for _, a, b, *_ in deals(text, published="2021-06-10")] == [
+        ("某某物流有限公司", "Rhein Logistik GmbH"), ("某某物流有限公司", "Van Dijk Transport B.V.")]
+
+
+def test_signers_named_as_county_branch_ministry_and_quoted_association():
+    text = "会上,石泉县与某某文旅投资有限公司签订康养小镇项目合同,总投资8亿元。"
+    assert [(a, b, v) for _, a, b, v, *_ in deals(text, published="2019-05-20")] == [
+        ("石泉县", "某某文旅投资有限公司", 800000000)]
+    text = "中国进出口银行湖南省分行与某市人民政府签署战略合作协议。"
+    assert [(a, b) for _, a, b, *_ in deals(text, published="2019-05-20")] == [("中国进出口银行湖南省分行", "某市人民政府")]
+    text = "某省商务厅与越南工业和贸易部签署了《关于促进边境贸易的谅解备忘录》。"
+    assert [(a, b) for _, a, b, *_ in deals(text, published="2019-05-20")] == [("某省商务厅", "越南工业和贸易部")]
+    text = "某省农业厅与台湾「某某农业发展协会」签署了农业合作协议。"
+    assert [(a, b) for _, a, b, *_ in deals(text, published="2019-05-20")] == [("某省农业厅", "某某农业发展协会")]
+
+
+def test_mainland_words_cross_strait_pairs_and_restated_totals():
+    text = ("(某社记者台北2011年5月9日电)经济部今天公布,今年1至4月两岸贸易总额达505.1亿美元,较去年同期成长12.5%。"
+            "其中,台湾对大陆出口362.4亿美元;自大陆进口142.7亿美元。")
+    got = flows(text, published="2011-05-09")
+    assert [(r, p, f, v, g) for r, p, f, _, _, v, _, g in got] == [
+        ("CN", "TW", "total", 50510000000, 12.5), ("TW", "CN", "export", 36240000000, None),
+        ("TW", "CN", "import", 14270000000, None)]
+    # a province's paragraph does not make 两岸 its own trade
+    text = "今年前5个月,福建对台贸易额为40亿美元。去年,两岸贸易额为1500亿美元。"
+    assert [(r, p) for r, p, *_ in flows(text, published="2012-06-10")] == [("CN-FJ", "TW"), ("CN", "TW")]
+    # a headline's round bound and a partner's view of the same total are the body's figure
+    text = "一季度哈中贸易额逾30亿美元\n\n据哈萨克斯坦统计委员会数据,2021年第一季度哈萨克斯坦与中国的贸易额为31.2亿美元。"
+    got = extract_text(text, published="2021-04-20").trade_flows
+    assert [(t.value, t.value_qualifier, t.commodity) for t in got] == [(3120000000, "exact", None)]
+
+
+def test_port_statistics_with_a_cause_clause_and_a_value_after_the_rate():
+    text = ("今年1至6月,绥芬河口岸对俄罗斯进出口贸易额达10亿美元。"
+            "前6个月,口岸自俄罗斯进口木材100万立方米,受俄方调整出口关税影响,进口量有所减少;"
+            "进口原油50万吨,增长5%,货值3亿美元。")
+    got = extract_text(text, publisher="内蒙古日报", published="2012-07-15").trade_flows
+    assert [(t.partner_code, t.flow, t.commodity, t.quantity, t.value, t.growth_pct) for t in got][1:] == [
+        ("RU", "import", "木材", 1000000, None, None), ("RU", "import", "原油", 500000, 300000000, 5)]
+
+
+def test_forecasts_in_taiwan_usage_and_a_period_named_in_a_share_clause():
+    text = "经济部预估全年两岸贸易总额可望突破1400亿美元。"
+    assert flows(text, published="2010-11-08") == []
+    text = ("2010年前9月台湾对大陆出口占总出口比重达41.8%;同期台湾对美国出口232.5亿美元。")
+    assert [(r, p, s, e) for r, p, _, s, e, *_ in flows(text, published="2010-11-08")] == [
+        ("TW", "US", D(2010, 1, 1), D(2010, 9, 30))]

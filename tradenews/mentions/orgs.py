@@ -20,11 +20,13 @@ NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9()·&\-]"
 STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "是", "从", "把", "被", "等",
               "并", "让", "给", "说", "称", "据", "率", "将与", "为", "由于", "以及", "已经", "还有", "也是",
               "分别", "表示", "介绍", "其中", "包括", "通过", "参加", "组织", "成立", "举办", "举行", "签署", "签订",
-              "达成", "推动", "吸引", "来自", "作为", "之一", "旗下", "这家", "该", "各", "多家", "有关", "相关",
+              "达成", "推动", "吸引", "来自", "设立", "作为", "之一", "旗下", "这家", "该", "各", "多家", "有关", "相关",
               "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
 SUFFIX_FIND = re.compile(SUFFIX_RE)
+MINISTRY_WITH_AND = re.compile(r"和[\u4e00-\u9fff]{1,4}(?:部|厅|局|委员会|委)$")
 # '美敦力(上海)管理有限公司': a known company's own legal name after its short name
 COMPANY_TAIL = re.compile(r"(?:\([^)]{1,6}\))?[\u4e00-\u9fff]{0,4}?(?:股份有限公司|有限责任公司|有限公司|集团公司|公司|集团)"
+                          r"|[\u4e00-\u9fff]{1,6}?(?:分行|支行|分公司|子公司|办事处|代表处)"  # '国家开发银行贵州省分行'
                           r"|\([^)]{1,6}\)")
 NAME_CHAR_RE = re.compile(NAME_CHAR)
 MAX_NAME = 28
@@ -40,6 +42,14 @@ LEADING_FILLER = re.compile(r"^(?:此次|这次|本次|本届|该|此|这)")
 # a demonstrative, a count or a verb never opens a name ('共300余家企业', '双方36家企业', '签47项…')
 BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|共|约|超|双方|签|\d)")
 GENERIC = frozenset(mapping("org_generic_name"))
+# Foreign companies written in Latin script ('Danubia Logisztikai Zrt.', 'PT Samudra Biru'): words before a
+# legal form, or after a legal form that opens the name
+LATIN_LETTER = "A-Za-z\u00c0-\u024f"
+LATIN_CHAR = re.compile(rf"[{LATIN_LETTER}0-9&'’.\-]")
+LATIN_SUFFIX = re.compile(rf"(?<![{LATIN_LETTER}])(?:{alternation('org_latin_suffix')})(?![{LATIN_LETTER}])")
+LATIN_PREFIX = re.compile(rf"(?<![{LATIN_LETTER}])(?:{alternation('org_latin_prefix')}) (?=[A-Z])")
+LATIN_WORD = re.compile(rf"[{LATIN_LETTER}]{{2,}}")
+MAX_LATIN = 80
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +80,8 @@ def _trim_left(name: str, protected: list[tuple[int, int]] = ()) -> str:
     for m in STOP_RE.finditer(name):
         if any(a <= m.start() < b for a, b in protected):
             continue
+        if m.group(0) == "和" and MINISTRY_WITH_AND.match(name, m.start()):
+            continue  # '工业和贸易部', '文化和旅游厅': 和 inside the body's name
         last = m
     if last is not None:
         name = name[last.end():]
@@ -117,10 +129,48 @@ def find_orgs(text: str, offset: int = 0, places: list[Place] | None = None) -> 
             continue
         kind = next(SUFFIXES[name[-n:]] for n in SUFFIX_LENGTHS if name[-n:] in SUFFIXES)
         country, bare_start = _leading_country(name, [p for p in local if start <= p.start < end], start)
-        out.append(Org(offset + start, offset + end, name[bare_start:] if bare_start and len(name) - bare_start >= 3 else name,
-                       kind, country))
+        # '法国米其林公司' is 米其林公司 of France, '阿联酋迪拜经济发展部' Dubai's; '越南工业和贸易部' keeps its country
+        bare = bare_start and len(name) - bare_start >= 3 and (kind == "company" or any(
+            p.start == start + bare_start for p in local))
+        out.append(Org(offset + start, offset + end, name[bare_start:] if bare else name, kind, country))
+        taken.append((start, end))
+    # 3. names in Latin script, with the country named right before them ('与匈牙利Danubia Logisztikai Zrt.')
+    for start, end in _latin_spans(text):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        prefix = [p for p in local if p.end == start and p.kind == "country"]
+        out.append(Org(offset + start, offset + end, text[start:end], "company",
+                       prefix[-1].country_code if prefix else None))
         taken.append((start, end))
     return sorted(out, key=lambda o: o.start)
+
+
+def _latin_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each company name in Latin script: words up to a legal form (Ltd., GmbH, S.p.A.), or
+    words after one that opens the name (PT, OOO)."""
+    if not LATIN_WORD.search(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    for m in LATIN_SUFFIX.finditer(text):
+        j = m.start()
+        while j > 0 and m.start() - j < MAX_LATIN and (LATIN_CHAR.match(text[j - 1]) or text[j - 1] in " ,"):
+            j -= 1
+        while j < m.start() and not LATIN_CHAR.match(text[j]) or text[j] in "&.-'’":
+            j += 1
+        if not LATIN_WORD.search(text, j, m.start()):
+            continue  # a legal form alone is no name
+        if spans and j <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], m.end())  # 'Alibaba Group Holding Limited': one name
+        else:
+            spans.append((j, m.end()))
+    for m in LATIN_PREFIX.finditer(text):
+        k = m.end()
+        while k < len(text) and k - m.start() < MAX_LATIN and (LATIN_CHAR.match(text[k]) or text[k] == " "):
+            k += 1
+        end = k - (len(text[m.start():k]) - len(text[m.start():k].rstrip(" .,")))
+        if not any(a <= m.start() < b for a, b in spans) and LATIN_WORD.search(text, m.end(), end):
+            spans.append((m.start(), end))
+    return sorted(spans)
 
 
 

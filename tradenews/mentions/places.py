@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from tradenews.mentions.gazetteer import Gazetteer
 from tradenews.model import Place
-from tradenews.reference import PlaceRef, places
+from tradenews.reference import PlaceRef, contextual_places, places
 from tradenews.reference.lexicon import mapping
 
 # Short forms (俄, 华, 美, 赣...) name a place only in these compounds: 对俄, 中俄, 俄方, 俄对华, 访华.
@@ -14,7 +14,7 @@ ABBR_BEFORE = set("对与同赴访来在驻自从向")
 ABBR_AFTER = re.compile(r"方(?!面|式|法|向|案|针|便|位|言)|对华|对中|籍|资企|企|商(?!务|品|业)|两国|双方|贸易|经贸|双边")
 # ordinary words that contain a short form's character (同日 is 'the same day', not Japan)
 COMMON_WORDS = {"同日", "当日", "次日", "今日", "昨日", "近日", "即日", "节日", "连日", "每日", "来日", "日前", "日常",
-                "日益", "日趋", "日内", "其中", "中方", "在中", "对中", "当中", "从中", "向中", "同中", "集中",
+                "日益", "日趋", "日内", "其中", "在中", "对中", "当中", "从中", "向中", "同中", "集中",
                 "来美", "美元", "美金", "对外", "新华", "来新", "在新", "新的", "新一", "澳门", "来自", "自主",
                 "平台", "舞台", "出台", "台阶", "电台", "后台", "前台", "柜台", "阳台", "讲台", "台风", "台上", "台下",
                 "贸港", "海港", "空港", "陆港", "商港", "渔港", "港口", "港区", "港务", "港湾", "拉动", "拉开", "拉近",
@@ -67,6 +67,14 @@ def _find_places(text: str, offset: int = 0) -> list[Place]:
         if ref.kind in ("country", "group") or (ref.kind == "region" and not (ref.country_code or "").startswith("CN")):
             initials.setdefault(text[start], set()).add(ref.code)
             named[ref.code] = ref
+    for word, ref in contextual_places().items():
+        i = text.find(word)
+        while i != -1:
+            if not any(a <= i < b for a, b in covered) and _trading_context(text, i, len(word)):
+                out.append(_ref_place(ref, offset + i, offset + i + len(word)))
+                covered.append((i, i + len(word)))
+            i = text.find(word, i + len(word))
+    covered.sort()
     readings = abbr
     for ch, codes in initials.items():
         if ch in fixed_short_forms():
@@ -106,6 +114,14 @@ def fixed_short_forms() -> frozenset[str]:
 def _any_after() -> frozenset[str]:
     """Short forms that name a place after 对/与... whatever follows (对俄农产品, 对华货物)."""
     return frozenset(mapping("short_form_any_after"))
+
+
+def _trading_context(text: str, i: int, length: int) -> bool:
+    """'对大陆出口', '自大陆进口', '与内地的贸易', '大陆方面': the word names a side (not '欧亚大陆', '内地城市')."""
+    before = text[i - 1] if i else ""
+    after = text[i + length:i + length + 3]
+    return bool(ABBR_AFTER.match(after)) or (before in ABBR_BEFORE and (
+        after[:1] in "出进贸投的" or not _is_word_char(after[:1]) or text[max(0, i - 3):i - 1] in ("台湾", "香港", "澳门")))
 
 
 def _abbr_context(text: str, i: int, abbr: dict[str, PlaceRef]) -> bool:

@@ -18,8 +18,9 @@ from tradenews.model import Document, Evidence
 
 SENTENCE_END = re.compile(r"[。!?！？]+[”」』\"]?")
 OPENERS, CLOSERS = "(“《「", ")”》」"
-# brackets and quotes open and close; the rest separate (not the thousands comma of 1,446)
-CLAUSE_TOKEN = re.compile(r"[(“《「)”》」;；:：]|(?<!\d),|,(?!\d{3}(?!\d))|，")
+# brackets and quotes open and close; the rest separate (not the thousands comma of 1,446, nor the comma of
+# a Latin name: 'Co., Ltd.')
+CLAUSE_TOKEN = re.compile(r"[(“《「)”》」;；:：]|(?<![\dA-Za-z.]),|(?<=\d),(?!\d{3}(?!\d))|(?<=[A-Za-z.]),(?! ?[A-Za-z])|，")
 CAPTION = re.compile(r"^(?:图为|图片|\(图|图:|上图|下图)")
 
 

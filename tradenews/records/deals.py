@@ -96,12 +96,12 @@ def _status(text: str) -> str:
 
 def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     """Organizations and places in doc offsets [start, end), orgs first where they overlap."""
-    out: list[tuple[int, Party]] = []
+    out: list[tuple[int, int, Party]] = []
     taken = list(sent.excluded)  # names inside event names (中国—非洲经贸博览会) are never parties
     for o in sent.orgs:
         if start <= o.start < end and not any(a <= o.start < b for a, b in sent.excluded) \
                 and not _is_source(sent, o.start):
-            out.append((o.start, Party(o.name, o.country_code, o.kind)))
+            out.append((o.start, o.end, Party(o.name, o.country_code, o.kind)))
             taken.append((o.start, o.end))
     for p in sent.places:
         if start <= p.start < end and not any(a <= p.start < b for a, b in taken):
@@ -110,17 +110,18 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
                     or dateline_at(sent.doc.text, p.end):
                 continue  # '在济南签署', '新华社厦门9月8日电': where something happens or is reported from
             if p.end - p.start == 1 and sent.doc.text[p.end:p.end + 1] == "方":
-                out.append((p.start, Party(sent.doc.text[p.start:p.end + 1], p.country_code, "country")))
+                out.append((p.start, p.end + 1, Party(sent.doc.text[p.start:p.end + 1], p.country_code, "country")))
             else:
-                out.append((p.start, Party(p.name, p.country_code, "region" if p.kind != "country" else "country")))
+                out.append((p.start, p.end, Party(p.name, p.country_code, "region" if p.kind != "country" else "country")))
     ordered = sorted(out, key=lambda t: t[0])
-    # '俄罗斯下诺夫哥罗德州', '法国米其林公司': a country right before a name is that name's country
+    # '俄罗斯下诺夫哥罗德州', '法国米其林公司', '台湾「某某协会」': a country right before a name is that name's country
     merged: list[Party] = []
-    for i, (pos, party) in enumerate(ordered):
+    for i, (pos, stop, party) in enumerate(ordered):
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
-        if party.kind == "country" and nxt is not None and nxt[0] == pos + len(party.name):
-            if nxt[1].country is None:
-                nxt[1].country = party.country
+        if party.kind == "country" and nxt is not None and (
+                nxt[0] == stop or (nxt[0] == stop + 1 and sent.doc.text[stop] in "「“\"《")):
+            if nxt[2].country is None:
+                nxt[2].country = party.country
             continue
         merged.append(party)
     return merged
@@ -659,18 +660,35 @@ def _rounds(d: Deal, exact: Deal) -> bool:
 
 
 
+# what a fuller name adds to a short one of the same signer: its seat or branch ('遵义' -> '遵义市人民政府')
+BRANCH_OR_SEAT = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:分行|支行|分公司)|[省市县区]?(?:人民政府|政府)|[省市县区])")
+
+
+def _same_side(a: str | None, b: str | None) -> bool:
+    """The same signer named twice, once in short ('国家开发银行与遵义市签署…', '国家开发银行贵州省分行与遵义市
+    人民政府签署…'): one name is the other's start."""
+    if a is None or b is None:
+        return a is b
+    short, long = sorted((a, b), key=len)
+    return long == short or (long.startswith(short) and len(short) >= 2 and BRANCH_OR_SEAT.fullmatch(long[len(short):])
+                             is not None)
+
+
 def _dedupe(deals: list[Deal]) -> list[Deal]:
     """One row per deal in a document: an amount restated (title, summary, total line) is one deal."""
     out: list[Deal] = []
     # a rounded restatement ('逾17亿美元' in the headline, '17.191亿美元' in the body) comes after the exact figure
     deals = sorted(deals, key=lambda d: d.amount_qualifier not in (None, "exact"))
     for d in deals:
+        if d.party_b is not None and d.party_b == d.party_a:
+            d.party_b = d.party_b_country = d.party_b_kind = None  # a side never signs with itself
         if d.amount is not None:
             twin = next((o for o in out if o.amount == d.amount and o.currency == d.currency
                          and (o.party_b is None or d.party_b is None or (o.party_a, o.party_b) == (d.party_a, d.party_b))),
                         None) or next((o for o in out if _rounds(d, o)), None)
         else:
-            twin = next((o for o in out if o.amount is None and o.party_a == d.party_a and o.party_b == d.party_b
+            twin = next((o for o in out if o.amount is None and _same_side(o.party_a, d.party_a)
+                         and _same_side(o.party_b, d.party_b)
                          and o.deal_type == d.deal_type and o.deal_count == d.deal_count
                          and (o.subject == d.subject or o.subject is None or d.subject is None)), None)
         if twin is None and d.deal_count:
@@ -689,6 +707,8 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
         twin.evidence.extend(d.evidence)
         if len(d.party_a) > len(twin.party_a) and is_subsequence(twin.party_a, d.party_a):
             twin.party_a = d.party_a  # '江苏省代表团' is the fuller form of '江苏代表团'
+        if d.party_b and twin.party_b and len(d.party_b) > len(twin.party_b) and is_subsequence(twin.party_b, d.party_b):
+            twin.party_b = d.party_b
         for attr in ("party_b", "party_b_country", "subject", "deal_count", "year", "event_name"):
             if getattr(twin, attr) is None and getattr(d, attr) is not None:
                 setattr(twin, attr, getattr(d, attr))

@@ -38,6 +38,9 @@ RANK_ALONE = re.compile(r"^[^,，]{0,12}?第[一二三四五六七八九十\d]{1
 FROM_TO = re.compile(r"[由从].{0,30}?(?:增长?至|增长到|增加到|增加至|升至|提高到|提高至|扩大到|扩大至|达到|到|至)")
 QTY_UNITS = mapping("trade_quantity_unit")
 PERIOD_HINT = re.compile(r"[年月季]")
+RESPECTIVELY = re.compile(r"分别|依次")
+# '受俄方提高原木出口关税影响', '由于国际油价上涨': a cause, not a statement of trade
+CAUSE = re.compile(r"^(?:受|由于|因)[^,，;；]{1,30}(?:影响|带动|拉动|推动|冲击)")
 BACK_LIST = re.compile(r"上述|以上|这[两三四五六七八九十\d]+|[两三四五六七八九十\d]+国")  # '与上述四国', '与三国'
 # a clause that opens with its subject place ('2020年辽宁发送中欧班列…'): the reporter of what follows
 SUBJECT_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年|今年|去年|上半年|前\S{1,3}个?月|[\d一二三四]季度)*(?:全省|全市|我省|我市)?"
@@ -202,10 +205,12 @@ def _commodity(text: str, kw_end: int, num_start: int, head: str = "") -> str | 
     """Goods named between the flow word and the figure ('出口钢材26.9亿元'), or between the partner and the
     flow word ('与越南农产品进出口额')."""
     for between in (text[kw_end:num_start], head):
-        between = COMMODITY_STRIP.sub("", between)
+        between = COMMODITY_STRIP.sub("", between).lstrip("与对同和向自从")
         lead = find_places(between)
         if lead and lead[0].start == 0:
             between = COMMODITY_STRIP.sub("", between[lead[0].end:])
+        if find_places(between):
+            continue  # goods are never a place ('哈萨克斯坦与中国的贸易额')
         if 2 <= len(between) <= 12 and re.fullmatch(r"[\u4e00-\u9fff、和及]+", between) \
                 and not re.search(r"贸易|总|额|值|双边|两国|外贸|货物$|规模|同比|比|增长|下降|是|在", between):
             return between
@@ -330,12 +335,25 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         if m.start() < first_fig or kw is None:
             kw = m
     kw_at = kw.start() if kw else -1
+    if RESTATED_VALUE.match(text) and rows and rows[-1].value is None and rows[-1].quantity is not None \
+            and len(figures) == 1 and figures[0].value is not None and rows[-1].article_no == sent.article_no:
+        # '进口煤炭51.8万吨,价值0.9亿元', '…增长5.5%,货值7.43亿美元': the value of the quantity just read
+        last = rows[-1]
+        last.value, last.currency = figures[0].value, figures[0].currency
+        last.evidence[0] = sent.evidence(last.evidence[0].rule, last.evidence[0].start, clause.end)
+        fates.fact(figures[0], "trade.quantity")
+        return ctx
+    if CAUSE.match(text) and not figures:
+        return ctx  # '受俄方提高关税影响': a cause, whose places are no side of the flows around it
     reason = _skip_reason(text)
     if reason and reason != "rank":
         # a share, a target, a balance...: its figures and the sides it names are not the flow's (the deal
         # rules read signings and investments, and decide those figures' fates)
         if reason not in ("deal", "investment"):
             fates.leave_all(figures, f"trade.{reason}", f"a {reason} figure, not a flow of the period")
+        if reason == "share" and periods and not pats["nation"].search(text):
+            # '前9月对大陆出口占比41.8%;同期对美国出口…': the period it names is the next clause's 同期
+            return ctx._replace(period=(periods[0].first, periods[0].last))
         return ctx
     if figures:
         # enumerations 'PLACE(AMOUNT)': each place reports the same kind of flow
@@ -381,8 +399,8 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         if reporter and partner and reporter.code != partner.code and (sides.reporter or sides.partners):
             pair = (reporter, partner)
     back = pats["pair_back"].search(text[:max(kw_at, 0) or len(text)])
-    if back and pair is None and back.group(0) == "两岸":
-        pair = (Side("CN", "中国"), Side("TW", "台湾"))  # 两岸 are the mainland and Taiwan
+    if back and back.group(0) == "两岸":
+        pair = (Side("CN", "中国"), Side("TW", "台湾"))  # 两岸 are the mainland and Taiwan, never a province
     if not (sides.reporter and sides.partners) and not sides.paired and back and pair:
         reporter, partner = pair
     flow = mapping("trade_flow_word")[kw.group(0).replace(" ", "")] if kw else ctx.flow
@@ -396,7 +414,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
 
     if not figures:
         growth = [g for g in sent.growth if clause.start <= g.start < clause.end]
-        if "分别" in text and len(listed) == len(growth) > 1:
+        if RESPECTIVELY.search(text) and len(listed) == len(growth) > 1:
             # '其中对越南、缅甸分别增长12.3%和31.7%': each growth is its partner's in the rows just read
             for p, g in zip(listed, growth):
                 for r in reversed(rows):
@@ -417,21 +435,16 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     if pats["enterprise"].search(text[:kw_at if kw_at >= 0 else first_fig]):
         fates.leave_all(figures, "trade.enterprise_type", "a breakdown by kind of enterprise")
         return new_ctx
-    if RESTATED_VALUE.match(text) and rows and rows[-1].value is None and rows[-1].quantity is not None \
-            and len(figures) == 1 and figures[0].value is not None:
-        # '进口煤炭51.8万吨,价值0.9亿元': the value of the quantity just read
-        last = rows[-1]
-        last.value, last.currency = figures[0].value, figures[0].currency
-        last.evidence[0] = sent.evidence(last.evidence[0].rule, last.evidence[0].start, clause.end)
-        fates.fact(figures[0], "trade.quantity")
-        return new_ctx
 
     partners = [_side(p) for p in sides.partners] if sides.partners and not sides.paired else None
-    if (not partners or len(partners) < 2) and "分别" in text and len(figures) >= 2 and BACK_LIST.search(text) \
-            and len(ctx.listed) == len(figures):
-        partners = list(ctx.listed)  # '与上述四国的进出口额分别为…': the countries just listed
+    listed_before = ci > 0 and len([p for p in sent.places if sent.clauses[ci - 1].start <= p.start < clause.start]) \
+        == len(ctx.listed) and not places
+    if (not partners or len(partners) < 2) and RESPECTIVELY.search(text) and len(figures) >= 2 \
+            and (BACK_LIST.search(text) or listed_before) and len(ctx.listed) == len(figures):
+        # '与上述四国的进出口额分别为…', '伙伴依次为A、B和C,进出口额依次为…': the places just listed
+        partners = list(ctx.listed)
     if partners and len(partners) > 1:
-        if "分别" in text and len(figures) == len(partners) and reporter and new_ctx.period:
+        if RESPECTIVELY.search(text) and len(figures) == len(partners) and reporter and new_ctx.period:
             rates = _listed_growth(sent, ci, figures)
             for p, f, rate in zip(partners, figures, rates):
                 if _valid_pair(reporter, p):
@@ -536,7 +549,9 @@ def _attach_pending_growth(flows: list[TradeFlow], pending) -> list[TradeFlow]:
 
 
 def _key(f: TradeFlow) -> tuple:
-    return (f.reporter_code, f.partner_code, f.flow, f.period_start, f.period_end, f.commodity, f.currency,
+    # a total is the same figure from either side ('哈中贸易额' in the headline, '哈萨克斯坦与中国的贸易额')
+    sides = tuple(sorted((f.reporter_code, f.partner_code))) if f.flow == "total" else (f.reporter_code, f.partner_code)
+    return (sides, f.flow, f.period_start, f.period_end, f.commodity, f.currency,
             f.quantity_unit if f.value is None else None)
 
 
@@ -569,4 +584,14 @@ def _restates(a: TradeFlow, b: TradeFlow) -> bool:
     if x == y:
         return True
     rounded = {a.value_qualifier, b.value_qualifier} - {"exact", None}
-    return bool(rounded) and abs(x - y) <= 0.05 * max(abs(x), abs(y))
+    if not rounded:
+        return False
+    if abs(x - y) <= 0.05 * max(abs(x), abs(y)):
+        return True
+    # '逾千亿美元' in a headline for the body's 1,082.5亿: a bound the exact figure keeps, within a round step
+    (bound, q), exact = ((x, a.value_qualifier), y) if a.value_qualifier in rounded else ((y, b.value_qualifier), x)
+    if q in ("over", "at_least"):
+        return bound <= exact <= 1.25 * bound
+    if q == "under":
+        return 0.8 * bound <= exact <= bound
+    return False

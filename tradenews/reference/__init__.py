@@ -104,6 +104,8 @@ def places() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef]]:
             if any("\u4e00" <= ch <= "\u9fff" for ch in variant):
                 full.setdefault(variant, ref)
     for row in read_tsv("country_aliases.tsv"):
+        if row["kind"] == "context":
+            continue  # read only where the words around make them a place (contextual_places)
         code = row["code"]
         kind = "group" if row["kind"] == "group" or len(code) != 2 else "country"
         ref = PlaceRef(canonical.get(code, row["name"]), code, kind, code if kind == "country" else None)
@@ -151,6 +153,18 @@ def places() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef]]:
         for name in [row["name"], *filter(None, row.get("aliases", "").split("|"))]:
             full.setdefault(name, ref)
     return full, abbr
+
+
+@lru_cache(maxsize=1)
+def contextual_places() -> dict[str, PlaceRef]:
+    """Words that name a country only in a trading context: 大陆 (对大陆出口, not 欧亚大陆), 内地 (与内地贸易)."""
+    out = {}
+    for row in read_tsv("country_aliases.tsv"):
+        if row["kind"] == "context":
+            code = row["code"]
+            known = place_by_code().get(code)
+            out[row["name"]] = PlaceRef(known.name if known else row["name"], code, "country", code)
+    return out
 
 
 @lru_cache(maxsize=1)
