@@ -769,3 +769,26 @@ def test_forecasts_in_taiwan_usage_and_a_period_named_in_a_share_clause():
     text = ("2010年前9月台湾对大陆出口占总出口比重达41.8%;同期台湾对美国出口232.5亿美元。")
     assert [(r, p, s, e) for r, p, _, s, e, *_ in flows(text, published="2010-11-08")] == [
         ("TW", "US", D(2010, 1, 1), D(2010, 9, 30))]
+
+
+def test_side_events_of_an_expo_stay_apart_and_a_joined_expo_takes_its_series_short_name():
+    text = ("某某社长春8月24日电 第十二届中国—东北亚博览会24日在长春开幕。"
+            "开幕当天举行的东北亚经贸合作项目签约仪式上,共签约项目40个。25日将举行东北亚合作高层论坛。")
+    got = events(text, published="2019-08-25")
+    assert [n for n, *_ in got] == ["第十二届中国—东北亚博览会", "东北亚经贸合作项目签约仪式", "东北亚合作高层论坛"]
+    text = ("9日,第三届中国—中东欧国家博览会暨国际消费品博览会在宁波落下帷幕。"
+            "据介绍,本届中东欧博览会共达成意向采购额10亿元。")
+    got = extract_text(text, published="2023-05-10").events
+    assert [(e.name, e.aliases) for e in got] == [("第三届中国—中东欧国家博览会暨国际消费品博览会", ["中东欧博览会"])]
+
+
+def test_amounts_stated_as_the_content_of_an_agreement_and_items_after_semicolons():
+    text = ("5日上午,某某银行某省分行与某市人民政府签署《金融合作协议》。"
+            "根据协议,某某银行将在今后三年内向某市提供总额30亿元的贷款支持。")
+    assert [(t, a, b, v) for t, a, b, v, *_ in deals(text, published="2015-03-06")] == [
+        ("other", "某某银行某省分行", "某市人民政府", 3000000000)]
+    text = "其中,武汉市签约项目12个,合同外资2.5亿美元;黄石市签约项目5个,合同外资0.8亿美元。"
+    assert [(a, v) for _, a, _, v, *_ in deals(text, published="2010-09-10")] == [
+        ("武汉", 250000000), ("黄石", 80000000)]
+    text = "本届交易会出口成交保持增长,对俄罗斯、巴西等新兴市场成交增长较快,其中对俄罗斯成交9.6亿美元。"
+    assert [(a, v) for _, a, _, v, *_ in deals(text, published="2012-11-05")] == [("俄罗斯", 960000000)]

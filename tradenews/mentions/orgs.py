@@ -23,6 +23,7 @@ STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "�
               "达成", "推动", "吸引", "来自", "设立", "作为", "之一", "旗下", "这家", "该", "各", "多家", "有关", "相关",
               "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
 SUFFIX_FIND = re.compile(SUFFIX_RE)
+BRANCH_SUFFIXES = frozenset(("分行", "支行"))
 MINISTRY_WITH_AND = re.compile(r"和[\u4e00-\u9fff]{1,4}(?:部|厅|局|委员会|委)$")
 # '美敦力(上海)管理有限公司': a known company's own legal name after its short name
 COMPANY_TAIL = re.compile(r"(?:\([^)]{1,6}\))?[\u4e00-\u9fff]{0,4}?(?:股份有限公司|有限责任公司|有限公司|集团公司|公司|集团)"
@@ -69,7 +70,9 @@ def _suffix_spans(text: str) -> list[tuple[int, int]]:
         start = m.start()
         while start > floor and m.end() - start < MAX_NAME and NAME_CHAR_RE.match(text[start - 1]):
             start -= 1
-        if start < m.start():
+        if spans and start == floor and m.group(0) in BRANCH_SUFFIXES and m.end() - spans[-1][0] <= MAX_NAME:
+            spans[-1] = (spans[-1][0], end)  # '某某银行湖南省分行': the branch of the name before
+        elif start < m.start():
             spans.append((start, end))
     return spans
 

@@ -281,7 +281,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
         if sentence_pair[0] and sentence_pair[1]:
             last_pair_by_block[sent.block_no] = sentence_pair
         earlier.append(sent)
-    return _dedupe(deals)
+    return _dedupe(_amounts_of_agreements(doc, deals))
 
 
 # 'A、B、C等3个产业类项目…集中签约': the signers listed before a count that matches them
@@ -450,8 +450,16 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
         a = after  # '总投资9300万美元的某某电子科技有限公司', '增资5000万美元的某某纸业有限公司'
     if a is None and (m := THAT_PLACE.search(text[: money[0].start - sent.start])):
         a = _named_before(earlier, sent, m.group(0))
+    if a is None and (m := MARKET_DEAL.search(clause.text)):
+        # '其中对俄罗斯成交14.6亿美元': an expo's sales to one market
+        places = [p for p in sent.places if clause.start + m.start("market") <= p.start < clause.start + m.end("market")]
+        if len(places) == 1:
+            a = Party(places[0].name, places[0].country_code, "country" if places[0].kind == "country" else "region")
     if a is None:
-        before = _mentions_between(sent, sent.start, money[0].start)
+        # '…;宜昌市签约项目9个,合同外资1.28亿美元;…': items after a semicolon name their own subject
+        item = max(text.rfind(";", 0, money[0].start - sent.start), text.rfind("；", 0, money[0].start - sent.start))
+        before = (_mentions_between(sent, sent.start + item + 1, money[0].start) if item >= 0 else []) or \
+            _mentions_between(sent, sent.start, money[0].start)
         orgs = [p for p in before if p.kind not in ("region", "country")]
         if orgs:
             a = orgs[-1]
@@ -476,12 +484,17 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
         a = _home_party(doc, text) if aggregate else None
     if a is None:
         return []
-    # '在花莲采购' / '在江西投资': the place after 在 is the counterparty
+    # '在花莲采购' / '在江西投资': the place after 在 is the counterparty; '向遵义市提供贷款': so is the recipient
     if not bs:
-        m = re.search(r"在(?P<where>[\u4e00-\u9fff]{2,10}?)(?:采购|投资|购买)", clause.text)
+        m = COUNTERPART_PLACE.search(clause.text)
         if m:
-            places = [p for p in sent.places if clause.start + m.start("where") <= p.start < clause.start + m.end("where")]
-            if places:
+            group = "where" if m.group("where") else "to"
+            span = (clause.start + m.start(group), clause.start + m.end(group))
+            named = [p for p in _mentions_between(sent, *span) if p.name != a.name] if m.group(0)[0] in "向为" else []
+            places = [p for p in sent.places if span[0] <= p.start < span[1]]
+            if named:
+                bs = [named[0]]
+            elif places:
                 bs = [Party(places[0].name, places[0].country_code, "region")]
     out = []
     pairs: list[tuple[Party | None, Money, str]]
@@ -517,6 +530,29 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
             amount_qualifier=m.qualifier, deal_count=count[0] if count else None,
             aggregate=aggregate or bool(count and count[0] > 1),
             year=int(year_m.group(1)) if year_m else None, article_no=sent.article_no))
+    return out
+
+
+MARKET_DEAL = re.compile(r"对(?P<market>[\u4e00-\u9fff]{1,12}?)(?:市场)?(?:的)?(?:出口)?成交")
+COUNTERPART_PLACE = re.compile(r"在(?P<where>[\u4e00-\u9fff]{2,10}?)(?:采购|投资|购买)|[向为](?P<to>[^,，。]{2,20}?)提供")
+# '根据协议,…提供50亿元贷款': the amount of the agreement just reported
+AGREEMENT_REF = re.compile(r"(?:根据|按照|依据)(?:该|上述|此)?(?:项)?(?:协议|合同|备忘录)|协议(?:约定|规定)")
+
+
+def _amounts_of_agreements(doc: Document, deals: list[Deal]) -> list[Deal]:
+    """An amount stated as the content of the agreement just reported is that agreement's amount, one row."""
+    out: list[Deal] = []
+    for d in deals:
+        ev = d.evidence[0]
+        agreement = next((o for o in reversed(out) if o.amount is None and o.article_no == d.article_no
+                          and o.evidence[0].end <= ev.start), None) if d.amount is not None else None
+        if agreement is not None and AGREEMENT_REF.match(doc.text, ev.start, ev.start + 12):
+            agreement.amount, agreement.currency, agreement.amount_qualifier = d.amount, d.currency, d.amount_qualifier
+            if d.deal_type not in ("project_signing", "cooperation"):
+                agreement.deal_type = d.deal_type  # a loan, a purchase: what the agreement is
+            agreement.evidence[:0] = d.evidence  # the quote that states the amount comes first
+            continue
+        out.append(d)
     return out
 
 
@@ -678,7 +714,9 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
     """One row per deal in a document: an amount restated (title, summary, total line) is one deal."""
     out: list[Deal] = []
     # a rounded restatement ('逾17亿美元' in the headline, '17.191亿美元' in the body) comes after the exact figure
-    deals = sorted(deals, key=lambda d: d.amount_qualifier not in (None, "exact"))
+    # (and a deal with its amount before a restatement without it)
+    order = {id(d): i for i, d in enumerate(deals)}
+    deals = sorted(deals, key=lambda d: (d.amount_qualifier not in (None, "exact"), d.amount is None))
     for d in deals:
         if d.party_b is not None and d.party_b == d.party_a:
             d.party_b = d.party_b_country = d.party_b_kind = None  # a side never signs with itself
@@ -690,7 +728,11 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
             twin = next((o for o in out if o.amount is None and _same_side(o.party_a, d.party_a)
                          and _same_side(o.party_b, d.party_b)
                          and o.deal_type == d.deal_type and o.deal_count == d.deal_count
-                         and (o.subject == d.subject or o.subject is None or d.subject is None)), None)
+                         and (o.subject is None or d.subject is None or o.subject in d.subject
+                              or d.subject in o.subject)), None) or next(
+                (o for o in out if o.amount is not None and o.party_b and _same_side(o.party_a, d.party_a)
+                 and _same_side(o.party_b, d.party_b) and o.article_no == d.article_no
+                 and d.evidence[0].rule == o.evidence[-1].rule == "deal.agreement"), None)
         if twin is None and d.deal_count:
             # a headline's '14个项目签约' and the lead's '签约14个项目,总金额X' are one deal
             twin = next((o for o in out if o.deal_count == d.deal_count and (o.amount is None or d.amount is None)
@@ -712,4 +754,4 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
         for attr in ("party_b", "party_b_country", "subject", "deal_count", "year", "event_name"):
             if getattr(twin, attr) is None and getattr(d, attr) is not None:
                 setattr(twin, attr, getattr(d, attr))
-    return out
+    return sorted(out, key=lambda d: order[id(d)])  # in the order the text reports them

@@ -550,6 +550,14 @@ def _series_only_events(doc: Document, events: list[Event], bare: list) -> list[
         ref = s.series
         if any(e.series == ref.series for e in events + out):
             continue
+        # '本届中东欧博览会' after '第二届中国—中东欧国家博览会暨国际消费品博览会': the event whose name holds the series
+        host = next((e for e in events if e.event_type == ref.event_type and e.article_no == sent.article_no
+                     and any(m.series.series == ref.series for m in find_series(e.name))), None)
+        if host is not None:
+            written = sent.text[s.start:s.end]
+            if written != host.name and written not in host.aliases:
+                host.aliases.append(written)
+            continue
         if re.search(r"[前历\d一二三四五六七八九十]届$|历届|每届|多届", sent.text[max(0, s.start - 3):s.start]):
             continue
         edition = ref.edition_of_year(doc.reference_date.year)
@@ -672,12 +680,13 @@ def _same(a: Event, b: Event) -> bool:
     if len(short) >= 5 and long.endswith(short):
         return True
     # '2019年「连江论坛」暨…交流会': a quoted part of a longer name is its short form
-    short = _bare(short_name)
-    if any(f"{o}{short}{c}" in long_name for o, c in (("「", "」"), ("“", "”"), ('"', '"'))):
+    short_bare, long_bare = _bare(short_name), _bare(long_name)
+    if any(f"{o}{short_bare}{c}" in long_name for o, c in (("「", "」"), ("“", "”"), ('"', '"'))):
         return True
     # '两岸企业家峰会' = '2019两岸企业家紫金山峰会', '新辽经贸理事会会议' = '新加坡—辽宁经济贸易理事会第九次会议':
     # a short form keeps the long name's characters in order, and its head
-    return len(short) >= 6 and short[-2:] == long[-2:] and a.article_no == b.article_no and is_subsequence(short, long)
+    return len(short_bare) >= 6 and short_bare[-2:] == long_bare[-2:] and a.article_no == b.article_no \
+        and is_subsequence(short_bare, long_bare)
 
 
 
