@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast validate bench lock clean
+.PHONY: run test test-fast lint validate bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,11 +18,15 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/tradenews run --raw raw --out datapackage
 
-test: $(STAMP)
+test: $(STAMP) lint
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest
 
+# lint and import order (pyproject.toml [tool.ruff])
+lint: $(STAMP)
+	$(BIN)/ruff check tradenews flows schemas tests
+
 # the suite without the tests marked slow (those that start Prefect servers or workers, or run many documents)
-test-fast: $(STAMP)
+test-fast: $(STAMP) lint
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -m "not slow"
 
 validate: $(STAMP)

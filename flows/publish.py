@@ -42,13 +42,13 @@ from prefect.utilities.annotations import quote
 if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flows.deployment import ROOT as CHECKOUT  # noqa: E402
 from tradenews import pipeline  # noqa: E402
 from tradenews.cache import CacheStats  # noqa: E402
 from tradenews.escape import escape_controls, markdown_code, markdown_text  # noqa: E402
-from flows.deployment import ROOT as CHECKOUT  # noqa: E402
 from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders  # noqa: E402
-from tradenews.tables.figures import figure_counts, figure_rows  # noqa: E402
 from tradenews.model import Extraction, SourceFile  # noqa: E402
+from tradenews.tables.figures import figure_counts, figure_rows  # noqa: E402
 
 BATCH = 200
 MAX_WORKER_BATCH = 1000

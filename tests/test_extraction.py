@@ -1,8 +1,6 @@
 """Extraction on short hand-written paragraphs of the genre, each asserting exact rows."""
 import datetime as dt
 
-import pytest
-
 from tests.conftest import extract_text
 
 D = dt.date

@@ -35,12 +35,11 @@ import pytest
 
 from flows.server import free_port
 from tests.conftest import ROOT
-from tests.reliability import (CHILD, USER_FILES, add_user_files, files, leftovers, short_article, user_files_intact,
-                               version)
+from tests.reliability import CHILD, USER_FILES, add_user_files, files, leftovers, short_article, user_files_intact, version
 from tradenews import pipeline
+from tradenews.folders import pending_publication
 from tradenews.publish import package as package_mod
 from tradenews.publish.check import check_package
-from tradenews.folders import pending_publication
 from tradenews.publish.package import lock_path
 
 PYTHON = sys.executable

@@ -360,7 +360,6 @@ def test_flow_reports_cache_use_and_retries_transient_errors_only(harness, tmp_p
     from prefect.artifacts import Artifact
 
     import tradenews.publish.package as package_mod
-
     from tradenews.publish.package import PublishError
 
     raw = _folder(tmp_path, 3)

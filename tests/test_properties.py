@@ -19,8 +19,15 @@ from tests.conftest import SEED, extract_text
 from tests.reliability import documents_paths, examples, input_files, rejected_documents
 from tradenews.ingest.read import RejectedInput, decode_bytes
 from tradenews.mentions.dates import find_dates, find_periods
-from tradenews.mentions.numbers import (PREFIX_QUALIFIERS, find_growth, find_money, find_percents,
-                                        find_quantities, parse_count, parse_number)
+from tradenews.mentions.numbers import (
+    PREFIX_QUALIFIERS,
+    find_growth,
+    find_money,
+    find_percents,
+    find_quantities,
+    parse_count,
+    parse_number,
+)
 from tradenews.pipeline import run_local
 from tradenews.publish.check import check_package
 from tradenews.reference import currencies

@@ -183,7 +183,6 @@ def package_state(out: str | Path, before: str | None, event: str = "the failure
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deployment import serve  # starts the flow's deployment runner (Prefect stays out of the library)
-
     from tradenews.errors import Refused
 
     try:

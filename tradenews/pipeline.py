@@ -116,7 +116,10 @@ def group_duplicates(sources: list[SourceFile]) -> list[tuple[SourceFile, tuple[
     by_hash: dict[str, list[SourceFile]] = {}
     for src in sources:
         by_hash.setdefault(src.sha256, []).append(src)
-    richest = (lambda s: (-sum(1 for v in s.meta.values() if v), s.source_path))
+
+    def richest(s: SourceFile) -> tuple[int, str]:
+        return -sum(1 for v in s.meta.values() if v), s.source_path
+
     return [(min(group, key=richest), tuple(sorted(s.source_path for s in group)))
             for group in sorted(by_hash.values(), key=lambda g: min(s.source_path for s in g))]
 

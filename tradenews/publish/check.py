@@ -17,12 +17,11 @@ import pyarrow.parquet as pq
 from schemas.fields import TABLES
 from schemas.models import MODELS
 from schemas.tableschema import arrow_schema
+from tradenews.escape import csv_text
 from tradenews.folders import DESCRIPTOR
 from tradenews.publish.descriptor import PROFILE
-from tradenews.escape import csv_text
 from tradenews.publish.files import csv_column, read_csv, read_csv_arrow, read_parquet
 from tradenews.publish.frictionless_check import frictionless_errors as _frictionless
-
 
 # Packages whose CSV files add up to more than this many bytes (about 1,000 articles) have their
 # frictionless data validation (row by row, the slowest check) run in PARALLEL_CHILDREN child

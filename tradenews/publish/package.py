@@ -44,9 +44,7 @@ from tradenews.publish.changelog import TITLE as CHANGELOG_TITLE
 from tradenews.publish.check import check_package
 from tradenews.publish.descriptor import build_descriptor, file_facts
 from tradenews.publish.files import to_arrow, write_csv, write_parquet
-from tradenews.publish.lock import (OS_REASONS, PackageLocked, PublishError, lock_path,  # noqa: F401 - re-exported
-                                    package_lock, publish_os_error)
-
+from tradenews.publish.lock import OS_REASONS, PackageLocked, PublishError, lock_path, package_lock, publish_os_error  # noqa: F401 - re-exported
 
 
 @dataclass

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from tradenews.mentions.dates import DATELINE, RELATIVE_DAY_RE, RELATIVE_DAYS, find_days
@@ -33,7 +33,7 @@ from tradenews.model import Document, Event, Place
 from tradenews.records.context import Sentence
 from tradenews.records.names import is_subsequence
 from tradenews.reference import city_names, event_heads, event_series
-from tradenews.reference.lexicon import alternation, mapping, words
+from tradenews.reference.lexicon import alternation, mapping
 
 NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()“”\"「」·\-—–]")
 ABBREVIATION = re.compile(r"\((?:以下)?简称[“\"「]?(?P<alias>[^”\")」]+)[”\"」]?\)")

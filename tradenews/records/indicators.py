@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from tradenews.mentions.numbers import NUM, MULT, apply_multiplier, parse_number, qualifier_of
+from tradenews.mentions.numbers import MULT, NUM, apply_multiplier, parse_number, qualifier_of
 from tradenews.model import Document, Indicator
 from tradenews.records.context import Sentence
 from tradenews.reference import indicator_metrics, place_by_code

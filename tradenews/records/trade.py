@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 from tradenews.mentions.dates import dateline_at
 from tradenews.mentions.numbers import find_quantities
 from tradenews.mentions.places import find_places
-from tradenews.model import Document, Place, Quantity, TradeFlow
+from tradenews.model import Document, Place, TradeFlow
 from tradenews.records.context import Clause, Sentence
 from tradenews.records.fates import Fates, is_baseline
 from tradenews.reference import place_by_code
