@@ -790,3 +790,57 @@ def test_amounts_stated_as_the_content_of_an_agreement_and_items_after_semicolon
         ("武汉", 250000000), ("黄石", 80000000)]
     text = "本届交易会出口成交保持增长,对俄罗斯、巴西等新兴市场成交增长较快,其中对俄罗斯成交9.6亿美元。"
     assert [(a, v) for _, a, _, v, *_ in deals(text, published="2012-11-05")] == [("俄罗斯", 960000000)]
+
+
+def test_a_dateline_without_its_month_names_the_reporting_territory():
+    text = ("(某社记者某某台北7日电)财政部今天公布11月出口统计。"
+            "11月对美国出口86.4亿美元,年增21.7%;对日本出口26.9亿美元。")
+    got = flows(text, published="2023-12-07")
+    assert [(r, p, s, e, v) for r, p, _, s, e, v, _, _ in got] == [
+        ("TW", "US", D(2023, 11, 1), D(2023, 11, 30), 8640000000), ("TW", "JP", D(2023, 11, 1), D(2023, 11, 30), 2690000000)]
+    got = events("某某网长春5日电 5日,第三届东北亚文化周在长春开幕。", published="2021-07-05")
+    assert [(n, s) for n, _, _, s, _, _ in got] == [("第三届东北亚文化周", D(2021, 7, 5))]
+
+
+def test_asides_do_not_change_the_sides_and_a_new_topic_drops_the_partner():
+    text = ("今年1-7月,黑河市对俄罗斯进出口贸易额实现60亿元,增速高于全省对俄贸易9.3个百分点。"
+            "其中,对俄出口18亿元;自俄进口42亿元。")
+    assert [(r, f, v) for r, _, f, _, _, v, _, _ in flows(text, publisher="黑河日报", published="2019-08-16")] == [
+        ("CN-HL-HEIHE", "total", 6000000000), ("CN-HL-HEIHE", "export", 1800000000), ("CN-HL-HEIHE", "import", 4200000000)]
+    text = "2005年,吉林省对欧盟进出口10亿美元,下降4.1%,主要是汽车零部件进口有所减少;对韩国进出口7.4亿美元,增长23.5%。"
+    assert [(r, p) for r, p, *_ in flows(text, published="2006-01-24")] == [("CN-JL", "EU"), ("CN-JL", "KR")]
+    text = "前三季度,浙江对东盟进出口3000亿元。进口方面,进口原油3185.6万吨,增长9.2%。"
+    assert [p for _, p, *_ in flows(text, published="2022-10-25")] == ["ASEAN"]
+    assert flows("据海关统计,1-9月中哈货物贸易额为325.8亿美元,增长2.9%。", published="2024-11-08")[0][:3] == (
+        "CN", "KZ", "total")
+    assert flows("全年广西对东盟贸易额将突破29亿美元。", published="2007-12-20") == []
+
+
+def test_deals_not_read_from_statistics_and_signers_in_latin_script_without_a_legal_form():
+    text = "上半年,全市实现地区生产总值287.3亿元;社会消费品零售总额完成121.6亿元,签约项目12个。"
+    assert [v for *_, v, _, _, _ in deals(text, publisher="某某日报", published="2019-08-16")] == []
+    text = ("其中,某某农业科技有限公司与阿联酋Gulf Palm Trading LLC签署出口协议,金额1200万美元;"
+            "某某新能源有限公司与Al Noor Clean Power Investment签署电站项目合作协议,总投资6.5亿美元。")
+    assert [(a, b, v) for _, a, b, v, *_ in deals(text, published="2025-04-25")] == [
+        ("某某农业科技有限公司", "Gulf Palm Trading LLC", 12000000),
+        ("某某新能源有限公司", "Al Noor Clean Power Investment", 650000000)]
+    text = "某某保税区管委会与迪拜Jebel Port Logistics FZE签署海外仓合作备忘录。"
+    got = extract_text(text, published="2025-04-25").deals
+    assert [(d.party_b, d.party_b_country) for d in got] == [("Jebel Port Logistics FZE", "AE")]
+
+
+def test_a_joint_venture_with_its_capital_and_an_expo_s_sales_by_buyers():
+    text = "某某航空物流有限公司与卢森堡Cargo Link S.A.签署合资协议,双方将共同组建货运航空公司,注册资本1.5亿美元。"
+    assert [(t, a, b, v) for t, a, b, v, *_ in deals(text, published="2013-08-29")] == [
+        ("investment", "某某航空物流有限公司", "Cargo Link S.A.", 150000000)]
+    text = "本届博览会上,新兴市场客商成交活跃,其中中东客商成交1.86亿美元,欧盟客商成交1.34亿美元。"
+    assert [(a, v) for _, a, _, v, *_ in deals(text, published="2009-10-26")] == [
+        ("中东客商", 186000000), ("欧盟客商", 134000000)]
+
+
+def test_event_cities_inside_names_country_weeks_and_exhibition_areas():
+    got = events("8月25日,为期4天的第十二届中国绥芬河国际口岸贸易博览会落下帷幕。", published="2014-08-26")
+    assert [(n, c) for n, *_, c in got] == [("第十二届中国绥芬河国际口岸贸易博览会", "绥芬河")]
+    got = events("7月16日,第七届沈阳韩国周在沈阳市和平区开幕。", published="2010-07-17")
+    assert [(n, t, c) for n, t, _, _, _, c in got] == [("第七届沈阳韩国周", "cultural", "沈阳")]
+    assert events("俄罗斯展区面积达1.2万平方米,占总展览面积的17.6%。", published="2008-06-20") == []

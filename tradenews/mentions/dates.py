@@ -159,7 +159,8 @@ def explicit_years(text: str) -> list[int]:
 
 
 # a report's dateline: '新华社沈阳2月5日电', '中央社记者台北2024年7月9日电', '台湾网4月25日消息'
-DATELINE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|消息|讯|报道)")
+# '新华社北京12月7日电', '台湾网4月25日消息', '中央社记者某某台北7日电' (the month is the report's own)
+DATELINE = re.compile(r"(?:(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月|(?<![\d月年]))(?P<d>\d{1,2})日(?:电|消息|讯|报道)")
 
 
 def dateline_at(text: str, pos: int) -> bool:

@@ -29,7 +29,9 @@ TYPE_WORDS = [(kind, re.compile("|".join(re.escape(w) for w, k in sorted(mapping
 # statistics of investment (固定资产投资, 实际使用外资) and targets are not deals
 NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力争|预计|固定资产|实际使用|实际利用|利用外资|直接投资|"
                       r"营业额|(?:外商投资|外资|民营|国有|私营)企业进出口|以上的?项目|"
-                      r"非金融类|投资增长|投资同比")
+                      r"非金融类|投资增长|投资同比|"
+                      # domestic economic statistics ('社会消费品零售总额完成121.6亿元'), never a deal
+                      r"生产总值|GDP|社会消费品|财政收入|税收|增加值|营业收入|营收|利润|存款|余额")
 AGGREGATE = re.compile(rf"{alternation('deal_aggregate')}|前[一二三四五六七八九十\d]+届")
 INTENDED = re.compile(r"意向")
 PLANNED = re.compile(r"将|计划|拟|准备|有望")
@@ -118,7 +120,8 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     merged: list[Party] = []
     for i, (pos, stop, party) in enumerate(ordered):
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
-        if party.kind == "country" and nxt is not None and (
+        if (party.kind == "country" or (party.kind == "region" and nxt is not None
+                                         and nxt[2].kind not in ("country", "region"))) and nxt is not None and (
                 nxt[0] == stop or (nxt[0] == stop + 1 and sent.doc.text[stop] in "「“\"《")):
             if nxt[2].country is None:
                 nxt[2].country = party.country
@@ -175,8 +178,10 @@ def _read_pair(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party
     if not b_side and not inside_name:  # '第四届中俄博览会和哈洽会共签署': 和 joins two names, not two parties
         raw = re.sub(r"^(?:参加论坛的|参会的|有关|相关)", "", text[m.end(): limit - clause.start])
         raw = re.split(r"就|在|于|达成|签|进行|开展|举行|共同", raw)[0]
-        if 2 <= len(raw) <= 16 and not GENERIC_COUNTERPART.match(raw):
-            b_side = [Party(raw, None, "organization")]
+        latin = LATIN_NAME.fullmatch(raw.strip())
+        if (2 <= len(raw) <= 16 or latin) and not GENERIC_COUNTERPART.match(raw):
+            # '与Al Noor Clean Energy Investment签署': a name in Latin script the suffix rules do not know
+            b_side = [Party(raw.strip(), None, "company" if latin else "organization")]
     if len(a_side) > 1 and all(p.kind in ("region", "country") for p in a_side):
         # '坦桑尼亚、尼日利亚、南非等非洲国家与…': the listed places together are one side
         a = Party("、".join(p.name for p in a_side), None, "region")
@@ -435,7 +440,8 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     a, bs = sentence_pair
     clause_a, clause_bs = _pair_in(sent, clause)
     if clause_a or clause_bs:
-        a, bs = clause_a or a, clause_bs or bs
+        # a clause with a signer of its own does not take another signer's counterparts
+        a, bs = clause_a or a, clause_bs or (bs if clause_a is None or a is None or clause_a.name == a.name else [])
     scope_start = sent.clauses[linked_from].start if linked_from is not None else clause.start
     count = _count(context) or (_count(sent.clauses[sent.clauses.index(clause) - 1].text)
                                 if sent.clauses.index(clause) else None)
@@ -451,10 +457,12 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     if a is None and (m := THAT_PLACE.search(text[: money[0].start - sent.start])):
         a = _named_before(earlier, sent, m.group(0))
     if a is None and (m := MARKET_DEAL.search(clause.text)):
-        # '其中对俄罗斯成交14.6亿美元': an expo's sales to one market
-        places = [p for p in sent.places if clause.start + m.start("market") <= p.start < clause.start + m.end("market")]
-        if len(places) == 1:
+        group = "market" if m.group("market") else "buyers"
+        places = [p for p in sent.places if clause.start + m.start(group) <= p.start < clause.start + m.end(group)]
+        if len(places) == 1 and group == "market":
             a = Party(places[0].name, places[0].country_code, "country" if places[0].kind == "country" else "region")
+        elif len(places) == 1:
+            a = Party(m.group("buyers"), places[0].country_code, "organization")  # the buyers as the text names them
     if a is None:
         # '…;宜昌市签约项目9个,合同外资1.28亿美元;…': items after a semicolon name their own subject
         item = max(text.rfind(";", 0, money[0].start - sent.start), text.rfind("；", 0, money[0].start - sent.start))
@@ -533,7 +541,10 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     return out
 
 
-MARKET_DEAL = re.compile(r"对(?P<market>[\u4e00-\u9fff]{1,12}?)(?:市场)?(?:的)?(?:出口)?成交")
+# '其中对俄罗斯成交14.6亿美元', '中东客商成交1.86亿美元': an expo's sales to one market
+MARKET_DEAL = re.compile(r"对(?P<market>[\u4e00-\u9fff]{1,12}?)(?:市场)?(?:的)?(?:出口)?成交|"
+                         r"(?:^(?:其中)?|、|及)(?P<buyers>[\u4e00-\u9fff]{1,8}?(?:客商|采购商|买家))(?:的)?(?:意向)?成交")
+LATIN_NAME = re.compile(r"[A-Z][\w&'’.\-]*(?: [\w&'’.\-]+){1,8}")
 COUNTERPART_PLACE = re.compile(r"在(?P<where>[\u4e00-\u9fff]{2,10}?)(?:采购|投资|购买)|[向为](?P<to>[^,，。]{2,20}?)提供")
 # '根据协议,…提供50亿元贷款': the amount of the agreement just reported
 AGREEMENT_REF = re.compile(r"(?:根据|按照|依据)(?:该|上述|此)?(?:项)?(?:协议|合同|备忘录)|协议(?:约定|规定)")
@@ -732,7 +743,14 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
                               or d.subject in o.subject)), None) or next(
                 (o for o in out if o.amount is not None and o.party_b and _same_side(o.party_a, d.party_a)
                  and _same_side(o.party_b, d.party_b) and o.article_no == d.article_no
-                 and d.evidence[0].rule == o.evidence[-1].rule == "deal.agreement"), None)
+                 and d.evidence[0].rule == "deal.agreement" and (
+                     o.evidence[-1].rule == "deal.agreement"
+                     # '签署合资协议,双方将…,注册资本1.5亿美元': the amount of the agreement just signed
+                     or (abs(o.evidence[0].start - d.evidence[0].end) < 40 and not SIGN.search(o.evidence[0].quote)))),
+                None)
+            if twin is not None and twin.deal_type in ("project_signing", "cooperation") and \
+                    d.deal_type not in ("project_signing", "cooperation"):
+                twin.deal_type = d.deal_type  # '签署合资协议,…注册资本1.5亿美元': what the agreement is
         if twin is None and d.deal_count:
             # a headline's '14个项目签约' and the lead's '签约14个项目,总金额X' are one deal
             twin = next((o for o in out if o.deal_count == d.deal_count and (o.amount is None or d.amount is None)

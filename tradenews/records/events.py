@@ -353,7 +353,7 @@ def event_city(sent: Sentence, cand: Candidate) -> tuple[str | None, str | None]
         if m and (city := _city_in(m.group("where")))[0]:
             return city
     # '鸡西市第二届中俄文化交流周', '米兰世博会': a name that opens with a city
-    lead = re.sub(r"^(?:(?:19|20)\d{2}年?)", "", cand.name)
+    lead = re.sub(r"^(?:(?:19|20)\d{2}年?)?(?:第[\d一二三四五六七八九十百]+届)?(?:中国[·・]?)?", "", cand.name)
     places = find_places(lead)
     if places and places[0].start == 0 and (places[0].kind == "city" or places[0].code in MUNICIPALITIES
                                             or places[0].name in city_names()):
@@ -388,14 +388,22 @@ def _article_time(doc: Document, sents: list[Sentence]) -> ArticleTime:
         m = DATELINE.search(head)
         if not m:
             continue
+        places = [p for p in find_places(head[:m.start()]) if p.kind in ("city", "region") or p.code in MUNICIPALITIES]
+        if m.group("m") is None and not (places and places[-1].end == m.start()):
+            continue  # a day alone is a dateline only right after the place the report was filed from
+        ref = doc.reference_date
         try:
-            at.dateline = dt.date(int(m.group("y") or doc.reference_date.year), int(m.group("m")), int(m.group("d")))
+            if m.group("m") is None:
+                day = int(m.group("d"))
+                at.dateline = dt.date(ref.year, ref.month, day) if day <= ref.day + 1 else \
+                    (ref.replace(day=1) - dt.timedelta(days=1)).replace(day=day)
+            else:
+                at.dateline = dt.date(int(m.group("y") or ref.year), int(m.group("m")), int(m.group("d")))
         except ValueError:
             break
         if at.dateline > doc.reference_date + dt.timedelta(days=2):
             at.dateline = at.dateline.replace(year=at.dateline.year - 1)
         at.dateline_sentence = sent.start
-        places = [p for p in find_places(head[:m.start()]) if p.kind in ("city", "region") or p.code in MUNICIPALITIES]
         if places and (places[-1].kind == "city" or places[-1].code in MUNICIPALITIES):
             at.dateline_city = places[-1]
         break

@@ -39,8 +39,12 @@ FROM_TO = re.compile(r"[由从].{0,30}?(?:增长?至|增长到|增加到|增加�
 QTY_UNITS = mapping("trade_quantity_unit")
 PERIOD_HINT = re.compile(r"[年月季]")
 RESPECTIVELY = re.compile(r"分别|依次")
-# '受俄方提高原木出口关税影响', '由于国际油价上涨': a cause, not a statement of trade
-CAUSE = re.compile(r"^(?:受|由于|因)[^,，;；]{1,30}(?:影响|带动|拉动|推动|冲击)")
+# an aside, not a statement of trade: a cause ('受俄方提高原木出口关税影响'), an explanation ('主要是汽车零部件进口
+# 有所减少'), a comparison with another reporter ('增速高于全省对俄贸易9.3个百分点')
+ASIDE = re.compile(r"^(?:受|由于|因)[^,，;；]{1,30}(?:影响|带动|拉动|推动|冲击)|^(?:这)?(?:主要|主要原因|原因)(?:是|在于|由于|得益于)"
+                   r"|^(?:这)?得益于|(?:高于|低于|快于|慢于|超过|超出)[^,，;；]{0,20}个百分点")
+# '进口方面,…', '出口方面,…': a new topic, the partner named before is not carried into it
+TOPIC = re.compile(r"^(?:进口|出口|进出口|贸易)方面$")
 BACK_LIST = re.compile(r"上述|以上|这[两三四五六七八九十\d]+|[两三四五六七八九十\d]+国")  # '与上述四国', '与三国'
 # a clause that opens with its subject place ('2020年辽宁发送中欧班列…'): the reporter of what follows
 SUBJECT_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年|今年|去年|上半年|前\S{1,3}个?月|[\d一二三四]季度)*(?:全省|全市|我省|我市)?"
@@ -343,8 +347,10 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         last.evidence[0] = sent.evidence(last.evidence[0].rule, last.evidence[0].start, clause.end)
         fates.fact(figures[0], "trade.quantity")
         return ctx
-    if CAUSE.match(text) and not figures:
-        return ctx  # '受俄方提高关税影响': a cause, whose places are no side of the flows around it
+    if ASIDE.search(text) and not figures:
+        return ctx  # a cause, an explanation, a comparison: its places are no side of the flows around it
+    if TOPIC.match(text):
+        return ctx._replace(partner=None, pair=None)
     reason = _skip_reason(text)
     if reason and reason != "rank":
         # a share, a target, a balance...: its figures and the sides it names are not the flow's (the deal
