@@ -30,7 +30,6 @@ import contextlib
 import math
 import os
 import socket
-import sys
 import time
 from pathlib import Path
 
@@ -39,16 +38,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-if __package__ in (None, ""):  # `python flows/publish.py` from a checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from flows.deployment import ROOT as CHECKOUT  # noqa: E402
-from tradenews import pipeline  # noqa: E402
-from tradenews.cache import CacheStats  # noqa: E402
-from tradenews.escape import escape_controls, markdown_code, markdown_text  # noqa: E402
-from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders  # noqa: E402
-from tradenews.model import Extraction, SourceFile  # noqa: E402
-from tradenews.tables.figures import figure_counts, figure_rows  # noqa: E402
+from flows.deployment import ROOT as CHECKOUT
+from tradenews import pipeline
+from tradenews.cache import CacheStats
+from tradenews.escape import escape_controls, markdown_code, markdown_text
+from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders
+from tradenews.model import Extraction, SourceFile
+from tradenews.tables.figures import figure_counts, figure_rows
 
 BATCH = 200
 MAX_WORKER_BATCH = 1000
@@ -316,9 +312,3 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
                                       "reports")))
     summary["timings"] = timings.rounded()
     return pipeline.compact_summary(summary)  # the per-document lists stay in the run-summary report
-
-
-if __name__ == "__main__":  # `python flows/publish.py [--raw DIR --out DIR ...]`: the options of `tradenews run`
-    from tradenews.cli import main
-
-    sys.exit(main(["run", *sys.argv[1:]]))

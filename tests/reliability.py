@@ -98,7 +98,6 @@ def user_files_intact(pkg: Path) -> bool:
 CHILD = r'''
 import os, sys, time
 from pathlib import Path
-sys.path.insert(0, os.environ["TRADENEWS_ROOT"])
 point, marker = os.environ.get("FAULT_POINT", ""), Path(os.environ.get("FAULT_MARKER", os.devnull))
 mode, go = os.environ.get("FAULT_MODE", "pause"), os.environ.get("FAULT_GO")
 

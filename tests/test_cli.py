@@ -23,13 +23,6 @@ def test_version(capsys):
     assert capsys.readouterr().out.startswith(f"tradenews {__version__} (extractor {__version__}+")
 
 
-def test_flow_file_prints_its_usage():
-    run = subprocess.run([sys.executable, "flows/publish.py", "--help"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("usage:") and "--raw" in run.stdout and "--out" in run.stdout
-
-
 def test_make_test_fast_leaves_out_the_slow_tests():
     dry = subprocess.run(["make", "-n", "test-fast"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert dry.returncode == 0 and '-m pytest -m "not slow"' in dry.stdout

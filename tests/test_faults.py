@@ -56,7 +56,7 @@ def _raw(base: Path, n: int) -> Path:
 
 def _env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FAULT_", "TRADENEWS_"))}
-    env.update(TRADENEWS_ROOT=str(ROOT), **extra)
+    env.update(**extra)
     return env
 
 

@@ -427,7 +427,6 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     env["PREFECT_HOME"] = str(work / "prefect-home")
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env.pop("TRADENEWS_CACHE_DIR", None)
     info = machine()
     info["prefect_api"] = "a Prefect server started once for the benchmark" if args.server else \

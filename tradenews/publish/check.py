@@ -149,12 +149,10 @@ def _share(sizes: dict[str, int], n: int) -> list[list[str]]:
 
 def _start_frictionless(desc_path: Path, names: list[str], limit_rows: int | None, trusted: bool
                         ) -> subprocess.Popen:
-    root = str(Path(__file__).resolve().parents[2])  # tradenews/ and schemas/ importable as in this process
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root] + ([os.environ["PYTHONPATH"]]
-                                                               if os.environ.get("PYTHONPATH") else [])))
+    # the same interpreter, where tradenews and schemas are installed
     return subprocess.Popen([sys.executable, "-m", "tradenews.publish.frictionless_check", str(desc_path),
                              ",".join(names), str(limit_rows or ""), "trusted" if trusted else ""],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _finish_frictionless(child: subprocess.Popen) -> list[str]:
