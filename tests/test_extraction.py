@@ -844,3 +844,63 @@ def test_event_cities_inside_names_country_weeks_and_exhibition_areas():
     got = events("7月16日,第七届沈阳韩国周在沈阳市和平区开幕。", published="2010-07-17")
     assert [(n, t, c) for n, t, _, _, _, c in got] == [("第七届沈阳韩国周", "cultural", "沈阳")]
     assert events("俄罗斯展区面积达1.2万平方米,占总展览面积的17.6%。", published="2008-06-20") == []
+
+
+def test_expected_value_of_a_signing_summaries_and_descriptors_of_a_named_company():
+    text = "展会期间,某某粮油有限公司与阿根廷一家农业合作社签订意向采购合同,采购大豆5万吨,预计成交额2300万美元。"
+    assert [(t, a, v) for t, a, _, v, *_ in deals(text, published="2021-11-08")] == [
+        ("purchase", "某某粮油有限公司", 23000000)]
+    # a forecast that follows no signing stays a forecast
+    assert deals("明年该公司预计成交额2300万美元。", published="2021-11-08") == []
+    text = "某某港务集团与比利时知名物流企业Port Line Services NV签署合作备忘录。"
+    got = extract_text(text, published="2022-05-10").deals
+    assert [(d.party_b, d.party_b_country) for d in got] == [("Port Line Services NV", "BE")]
+    text = ("会上,国开行签署两项融资合作协议。国家开发银行与某某省人民政府签署开发性金融合作协议,"
+            "国开行与某某交通投资集团签署贷款合同,金额30亿元。")
+    got = deals(text, published="2020-09-15")
+    # the summary '国开行签署两项…' is neither a third deal nor a deal with nobody
+    assert sorted((b, v or 0) for _, _, b, v, *_ in got) == [("某某交通投资集团", 3000000000), ("某某省人民政府", 0)]
+
+
+def test_an_item_that_opens_with_its_own_actor_does_not_take_the_pair_named_before():
+    def rows(text):
+        return [(a, b, v, c) for _, a, b, v, c, *_ in deals(text, published="2022-11-08")]
+
+    text = ("会上,某某食品有限公司与泰国正大集团签署合作协议;某某鞋业有限公司向意大利某某机械公司采购制鞋设备,"
+            "合同金额860万欧元。")
+    assert ("某某鞋业有限公司", "某某机械公司", 8600000, "EUR") in rows(text)
+    assert all(a != "某某食品有限公司" or v is None for a, _, v, _ in rows(text))
+    text = "某某化工集团与阿特劳石化公司签署供货协议,金额1亿美元;韩国某某重工株式会社将在珲春投资8000万美元建设物流园。"
+    assert rows(text)[1] == ("某某重工株式会社", "珲春", 80000000, "USD")
+    text = "某某区与某某汽车公司签约,总投资3.2亿美元;日本某某精工株式会社增资1.15亿美元,扩建其工厂。"
+    assert rows(text)[1] == ("某某精工株式会社", None, 115000000, "USD")
+    # 同日 is a day, not a partner ('A同B签署')
+    text = "某某区与某某汽车公司签约,总投资3.2亿美元;香港某某控股有限公司投资2亿美元的零部件产业园项目同日签约。"
+    assert rows(text)[1] == ("某某控股有限公司", None, 200000000, "USD")
+    text = "某某区引进深圳某某科技有限公司“智能终端产业园”项目,投资额20亿元。"
+    assert rows(text) == [("深圳某某科技有限公司", "某某区", 2000000000, "CNY")]
+    text = "由深圳市某某电子集团有限公司投资建设的电路板项目落户某某经开区,总投资45亿元。"
+    assert rows(text) == [("深圳市某某电子集团有限公司", "某某经开区", 4500000000, "CNY")]
+    text = "某某银行某某分行牵头组建银团,向某某煤电有限责任公司提供银团贷款68亿元。"
+    assert rows(text) == [("某某银行某某分行", "某某煤电有限责任公司", 6800000000, "CNY")]
+
+
+def test_signers_in_latin_script_after_a_descriptor_and_currencies_named_before_the_figure():
+    text = ("印度车用零件大厂Sundaram Motorparts与台湾某某精密工业股份有限公司签约,采购新台币2.4亿元的冲压件;"
+            "孟买医材通路商MedAxis Healthcare则向台湾某某医疗器材公司采购价值650万美元的设备。")
+    got = extract_text(text, published="2023-05-10").deals
+    assert [(d.party_a, d.party_a_country, d.party_b, d.amount, d.currency) for d in got] == [
+        ("Sundaram Motorparts", "IN", "某某精密工业股份有限公司", 240000000, "TWD"),
+        ("MedAxis Healthcare", None, "某某医疗器材公司", 6500000, "USD")]
+    text = "吉尔吉斯斯坦Aziya Invest公司将在喀什经济开发区投资3000万美元建设皮革加工厂。"
+    (d,) = extract_text(text, published="2012-09-05").deals
+    assert (d.party_a, d.party_a_country, d.party_b, d.amount) == ("Aziya Invest公司", "KG", "喀什经济开发区", 30000000)
+
+
+def test_sales_by_market_credit_statistics_and_thresholds():
+    text = "本届交易会出口成交218亿美元,从市场看,与共建“一带一路”国家成交119.5亿美元;与RCEP成员国成交54.7亿美元。"
+    assert [(a, v) for _, a, _, v, *_ in deals(text, published="2023-05-06")][1:] == [
+        ("共建“一带一路”国家", 11950000000), ("RCEP成员国", 5470000000)]
+    text = ("今年全省安排省重点项目500个,年度计划投资3500亿元。上年全省新增人民币贷款3270亿元,社会融资规模达6520亿元。"
+            "本次签约的项目中,总投资超过1亿美元的有5个。")
+    assert deals(text, published="2014-03-20") == []

@@ -19,6 +19,9 @@ def test_parse_number(text, value):
     ("合同金额300余万卢布", 3000000, "RUB", "at_least"),
     ("累计成交1.5亿美元以上", 150000000, "USD", "over"),
     ("总额不到800万港元", 8000000, "HKD", "under"),
+    ("订购新台币约1.2亿元的零组件", 120000000, "TWD", "approx"),  # the currency before a figure in 元
+    ("合约总值港币3亿元", 300000000, "HKD", "exact"),
+    ("其中人民币贷款40亿元", 4000000000, "CNY", "exact"),
     ("采购农产品近2000萬元人民幣", None, None, None),  # Traditional: only after normalization
 ])
 def test_find_money(text, amount, currency, qualifier):

@@ -165,16 +165,28 @@ def _listed_before(text: str, start: int) -> list[tuple[int, int, float, str]]:
         start = m.start()
 
 
+def _currency_before(text: str, start: int, table: dict[str, str]) -> str | None:
+    """'新台币2.4亿元', '港币5亿元': a currency named before a figure counted in 元 (the words ending in 币)."""
+    window = text[max(0, start - 4):start]
+    return next((table[w] for w in _CURRENCY_BEFORE if window.endswith(w)), None)
+
+
+_CURRENCY_BEFORE = sorted((w for w in currencies() if w.endswith("币")), key=len, reverse=True)
+
+
 def find_money(text: str, offset: int = 0) -> list[Money]:
     table = currencies()
     out = []
     for s, e, value, unit, qual, num_at in sorted(_figures(text, tuple(table))):
         if is_restatement(text, num_at):
             continue
+        code = table[unit]
+        if unit == "元" and "币" in text[max(0, s - 4):s]:
+            code = _currency_before(text, s, table) or code
         for ls, le, lvalue, lqual in _listed_before(text, s):
             if not out or out[-1].end - offset <= ls:
-                out.append(Money(offset + ls, offset + le, lvalue, table[unit], lqual))
-        out.append(Money(offset + s, offset + e, value, table[unit], qual))
+                out.append(Money(offset + ls, offset + le, lvalue, code, lqual))
+        out.append(Money(offset + s, offset + e, value, code, qual))
     return out
 
 

@@ -21,7 +21,7 @@ STOP_WORDS = ("与", "和", "及", "同", "在", "向", "对", "的", "了", "�
               "并", "让", "给", "说", "称", "据", "率", "将与", "为", "由于", "以及", "已经", "还有", "也是",
               "分别", "表示", "介绍", "其中", "包括", "通过", "参加", "组织", "成立", "举办", "举行", "签署", "签订",
               "达成", "推动", "吸引", "来自", "设立", "作为", "之一", "旗下", "这家", "该", "各", "多家", "有关", "相关",
-              "省内", "国内", "当地", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
+              "省内", "国内", "当地", "引进", "引入", "招引", "落户", "获得", "拿下", "赢得", "携手", "进博会", "博览会", "交易会", "期间", "本届", "上届", "论坛上", "会上")
 SUFFIX_FIND = re.compile(SUFFIX_RE)
 BRANCH_SUFFIXES = frozenset(("分行", "支行"))
 MINISTRY_WITH_AND = re.compile(r"和[\u4e00-\u9fff]{1,4}(?:部|厅|局|委员会|委)$")
@@ -39,7 +39,7 @@ ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
 PART_OF_WORD = re.compile(r"[门长]")
 # '外资企业', '世界知名公司', '参会企业': a kind of organization, not a name
 GENERIC_RE = re.compile(rf"^(?:{alternation('org_generic_modifier')})+(?:企业|公司|集团|银行|厂商|客商)$")
-LEADING_FILLER = re.compile(r"^(?:此次|这次|本次|本届|该|此|这)")
+LEADING_FILLER = re.compile(r"^(?:此次|这次|本次|本届|该|此|这|由)")  # '由某某集团投资建设': 由 is no part of it
 # a demonstrative, a count or a verb never opens a name ('共300余家企业', '双方36家企业', '签47项…')
 BAD_HEADS = re.compile(r"^(?:本|该|此|这|那|其|各|全|每|同|首|多|两|一|几|数|贵|共|约|超|双方|签|\d)")
 GENERIC = frozenset(mapping("org_generic_name"))

@@ -16,7 +16,7 @@ from tradenews.mentions.series import find_series
 from tradenews.model import Deal, Document, Money
 from tradenews.records.context import Clause, Sentence
 from tradenews.records.names import is_subsequence
-from tradenews.reference import place_by_code
+from tradenews.reference import companies, place_by_code
 from tradenews.reference.lexicon import alternation, mapping
 
 SIGN = re.compile(alternation("deal_sign"))
@@ -31,12 +31,14 @@ NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力
                       r"营业额|(?:外商投资|外资|民营|国有|私营)企业进出口|以上的?项目|"
                       r"非金融类|投资增长|投资同比|"
                       # domestic economic statistics ('社会消费品零售总额完成121.6亿元'), never a deal
-                      r"生产总值|GDP|社会消费品|财政收入|税收|增加值|营业收入|营收|利润|存款|余额")
+                      r"生产总值|GDP|社会消费品|财政收入|税收|增加值|营业收入|营收|利润|存款|余额|"
+                      # credit and investment statistics of a year, and thresholds ('超过1亿美元的有5个')
+                      r"新增[^,，。;；]{0,6}贷款|融资规模|年度计划投资|年度投资计划|的(?:项目)?有[\d一二三四五六七八九十]+个")
 AGGREGATE = re.compile(rf"{alternation('deal_aggregate')}|前[一二三四五六七八九十\d]+届")
 INTENDED = re.compile(r"意向")
 PLANNED = re.compile(r"将|计划|拟|准备|有望")
 YEAR_IN = re.compile(r"((?:19|20)\d{2})年(?!\d|前|以来)")
-PAIR = re.compile(r"与|同|和")
+PAIR = re.compile(r"与|同(?!日|时|期|比|样|一|年|月|天|类)|和")  # not 同日, 同时, 同比
 SUBJECT = re.compile(r"(?:签署|签订|签约|达成)了?(?:(?:19|20)\d{2}年)?(?P<what>[^,，。;；、]{2,30}?)(?:协议书?|合同|备忘录|意向书)")
 INVESTMENT_OBJECT = re.compile(r"(?:用于|建设|新建|扩建|设立|兴建|建)(?P<what>[^,，。;；]{2,24})")
 MUTUAL = re.compile(alternation("pair_back_word"))
@@ -98,6 +100,11 @@ def _status(text: str) -> str:
 
 def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     """Organizations and places in doc offsets [start, end), orgs first where they overlap."""
+    return [p for _, _, p in _placed_mentions(sent, start, end)]
+
+
+def _placed_mentions(sent: Sentence, start: int, end: int) -> list[tuple[int, int, Party]]:
+    """(start, end, party) of the mentions in [start, end); a country merged into the name after it starts it."""
     out: list[tuple[int, int, Party]] = []
     taken = list(sent.excluded)  # names inside event names (中国—非洲经贸博览会) are never parties
     for o in sent.orgs:
@@ -117,7 +124,8 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
                 out.append((p.start, p.end, Party(p.name, p.country_code, "region" if p.kind != "country" else "country")))
     ordered = sorted(out, key=lambda t: t[0])
     # '俄罗斯下诺夫哥罗德州', '法国米其林公司', '台湾「某某协会」': a country right before a name is that name's country
-    merged: list[Party] = []
+    merged: list[tuple[int, int, Party]] = []
+    lead: int | None = None
     for i, (pos, stop, party) in enumerate(ordered):
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         if (party.kind == "country" or (party.kind == "region" and nxt is not None
@@ -125,8 +133,10 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
                 nxt[0] == stop or (nxt[0] == stop + 1 and sent.doc.text[stop] in "「“\"《")):
             if nxt[2].country is None:
                 nxt[2].country = party.country
+            lead = pos if lead is None else lead
             continue
-        merged.append(party)
+        merged.append((pos if lead is None else lead, stop, party))
+        lead = None
     return merged
 
 
@@ -173,6 +183,11 @@ def _read_pair(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party
         # '德国瓦克化学', '印尼中爪哇省': a company or a region the gazetteers do not know, written with its country
         rest = segment[lead[0].end:]
         b_side = [Party(rest, b_side[0].country, "region" if rest.endswith(("省", "州", "市", "区")) else "company")]
+    if len(b_side) >= 2 and all(b.kind not in ("country", "region") for b in b_side[1:]) \
+            and not re.search(r"[、和及与]", segment):
+        # '与葡萄牙著名清洁用品制造商CLEAN & CLEAN.LDA': the country and the descriptors describe the company named last
+        b_side = [Party(b_side[-1].name, b_side[-1].country or next((b.country for b in b_side if b.country), None),
+                        b_side[-1].kind)]
     at = clause.start + m.start()
     inside_name = any(a <= at <= b or a == at + 1 for a, b in sent.excluded)
     if not b_side and not inside_name:  # '第四届中俄博览会和哈洽会共签署': 和 joins two names, not two parties
@@ -182,6 +197,11 @@ def _read_pair(sent: Sentence, clause: Clause) -> tuple[Party | None, list[Party
         if (2 <= len(raw) <= 16 or latin) and not GENERIC_COUNTERPART.match(raw):
             # '与Al Noor Clean Energy Investment签署': a name in Latin script the suffix rules do not know
             b_side = [Party(raw.strip(), None, "company" if latin else "organization")]
+    latin = LATIN_BEFORE_PAIR.search(sent.doc.text, clause.start, clause.start + m.start())
+    if latin and (not a_side or a_side[-1].kind in ("region", "country")):
+        # '印度车用零件大厂Sundaram Motorparts与…': a signer in Latin script after its country and descriptor
+        a_side = [Party(latin.group("name"), next((p.country for p in a_side if p.kind == "country"), None),
+                        "company")]
     if len(a_side) > 1 and all(p.kind in ("region", "country") for p in a_side):
         # '坦桑尼亚、尼日利亚、南非等非洲国家与…': the listed places together are one side
         a = Party("、".join(p.name for p in a_side), None, "region")
@@ -233,6 +253,9 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 not_deal = NOT_DEAL.search(clause.text)
                 if not_deal and tally and TALLY_EXCEPTIONS.fullmatch(not_deal.group(0)):
                     not_deal = None  # a tally's own subtotal ('其中利用外资1980亿元') is part of the signing
+                if not_deal and not_deal.group(0) == "预计" and EXPECTED_VALUE.match(clause.text) and any(
+                        SIGN.search(c.text) for c in sent.clauses[:ci]):
+                    not_deal = None  # '…签订意向采购合同,…,预计成交额325万美元': the value of what was just signed
                 if not linked or not_deal:
                     continue
                 # '…与A、B签署采购协议,(年采购量6万吨,)签约总金额超2.6亿美元': the total is the agreement's amount
@@ -442,6 +465,9 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     if clause_a or clause_bs:
         # a clause with a signer of its own does not take another signer's counterparts
         a, bs = clause_a or a, clause_bs or (bs if clause_a is None or a is None or clause_a.name == a.name else [])
+    elif own := _item_actor(sent, money[0].start):
+        same = a is not None and _same_side(own[0].name, a.name)
+        a, bs = own[0], own[1] or (bs if same else [])
     scope_start = sent.clauses[linked_from].start if linked_from is not None else clause.start
     count = _count(context) or (_count(sent.clauses[sent.clauses.index(clause) - 1].text)
                                 if sent.clauses.index(clause) else None)
@@ -460,7 +486,9 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
         group = "market" if m.group("market") else "buyers"
         places = [p for p in sent.places if clause.start + m.start(group) <= p.start < clause.start + m.end(group)]
         if len(places) == 1 and group == "market":
-            a = Party(places[0].name, places[0].country_code, "country" if places[0].kind == "country" else "region")
+            # a bloc as the text names it ('共建“一带一路”国家', 'RCEP成员国'), a country by its name
+            name = m.group("market") if places[0].kind == "group" else places[0].name
+            a = Party(name, places[0].country_code, "country" if places[0].kind == "country" else "region")
         elif len(places) == 1:
             a = Party(m.group("buyers"), places[0].country_code, "organization")  # the buyers as the text names them
     if a is None:
@@ -541,9 +569,81 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     return out
 
 
+ITEM_LEAD = re.compile(r"(?:其中|此外|另外|同时|同日|当天|随后|还有|而|并)?[,，:：]?")
+_THEN = r"(?:则|也|还|已|已经|成功|将|计划|拟|准备|分别)*"
+BUY_FROM = re.compile(rf"{_THEN}向(?P<b>[^,，。;；]{{2,40}}?)(?:{alternation('deal_buy_from_verb')})")
+WIN_ORDER = re.compile(rf"{_THEN}(?:{alternation('deal_win_verb')})了?(?P<b>[^,，。;；]{{2,40}}?)(?:批出|授予|的)?"
+                       rf"[^,，。;；]{{0,24}}?(?:{alternation('deal_order_noun')})")
+PROVIDE_TO = re.compile(rf"{_THEN}[^;；。]{{0,16}}?[向为](?P<b>[^,，。;；]{{2,40}}?)提供")
+INVEST_IN = re.compile(rf"{_THEN}(?:在|于)(?P<b>[^,，。;；]{{2,12}}?)(?:{alternation('deal_capital_verb')}|新建|建设)")
+OWN_CAPITAL = re.compile(rf"{_THEN}(?:{alternation('deal_capital_verb')})")
+ATTRACT = re.compile(rf"{_THEN}(?:签约)?(?:{alternation('deal_attract_verb')})了?")
+ATTRACTED_BY = re.compile(rf"(?P<host>[\u4e00-\u9fff]{{2,10}}?(?:新区|开发区|经开区|高新区|园区|省|市|区|县|镇))"
+                          rf"(?:成功|签约)?(?:{alternation('deal_attract_verb')})了?")
+LOCATED = re.compile(r"落户(?:于|在|到)?")
+LATIN_BEFORE_PAIR = re.compile(r"(?<![A-Za-z0-9&'’.\- ])(?P<name>[A-Z][A-Za-z0-9&'’.\-]*(?: [A-Za-z0-9&'’.\-]+){1,8})$")
+LATIN_OPENING = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<name>[A-Z][A-Za-z0-9&'’.\-]*(?: [A-Za-z0-9&'’.\-]+){1,8}"
+                           r"(?:[\u4e00-\u9fff]{0,4}?(?:公司|集团|银行))?)")
+
+
+def _opening_mention(sent: Sentence, start: int, end: int) -> tuple[int, int, Party] | None:
+    """The party that opens an item: the first mention at its start, or a name in Latin script after a short
+    descriptor ('孟买医材通路商MedAxis Healthcare')."""
+    text = sent.doc.text
+    placed = _placed_mentions(sent, start, end)
+    latin = LATIN_OPENING.match(text, start, end)
+    if latin and not any(a <= latin.start("name") < b for a, b, _ in placed):
+        country = next((p.country for a, _, p in placed if a < latin.start("name") and p.kind == "country"), None)
+        return latin.start("name"), latin.end("name"), Party(latin.group("name"), country, "company")
+    if placed and placed[0][0] - start <= 10 and not re.search(r"[,，、与和同在对]", text[start:placed[0][0]]):
+        return placed[0]
+    return None
+
+
+def _item_actor(sent: Sentence, money_start: int) -> tuple[Party, list[Party]] | None:
+    """'C向D采购…,金额N', 'C获得D…订单', 'C将在D投资N', 'D引进C“…”项目', 'C增资N': an item (a sentence, or
+    the part after a semicolon) that opens with its own actor is that actor's deal, not the pair named before."""
+    text = sent.doc.text
+    rel = money_start - sent.start
+    start = sent.start + max(sent.text.rfind(";", 0, rel), sent.text.rfind("；", 0, rel)) + 1
+    start = ITEM_LEAD.match(text, start, money_start).end()
+    opening = _opening_mention(sent, start, money_start)
+    if opening is None:
+        return None
+    begin, end, party = opening
+    host = ATTRACTED_BY.fullmatch(text, start, begin)
+    if host and party.kind not in ("region", "country"):
+        # '某某区引进某某科技有限公司“…”项目' with a district the gazetteer does not know
+        return party, [Party(host.group("host"), "CN", "region")]
+    if party.kind == "region" and (m := ATTRACT.match(text, end, money_start)):
+        brought = _opening_mention(sent, m.end(), money_start)  # 'D引进C“…”项目': C invests in D
+        if brought and brought[2].kind not in ("region", "country"):
+            return brought[2], [party]
+        return None
+    if party.kind in ("region", "country"):
+        return None  # a place opening an item reports or hosts; its pairs are read elsewhere
+    for pattern in (BUY_FROM, WIN_ORDER, INVEST_IN, PROVIDE_TO):
+        m = pattern.match(text, end, money_start)
+        if m:
+            named = _placed_mentions(sent, m.start("b"), m.end("b"))
+            latin = LATIN_OPENING.fullmatch(m.group("b"))
+            if named:
+                return party, [named[0][2]]
+            if latin:
+                return party, [Party(latin.group("name"), None, "company")]
+            return party, []
+    if OWN_CAPITAL.match(text, end, money_start):
+        # '由某某集团投资建设的…项目落户某某新区': where the project settles is the other side
+        settled = LOCATED.search(text, end, money_start)
+        seat = _opening_mention(sent, settled.end(), money_start) if settled else None
+        return party, [seat[2]] if seat else []
+    return None
+
+
 # '其中对俄罗斯成交14.6亿美元', '中东客商成交1.86亿美元': an expo's sales to one market
-MARKET_DEAL = re.compile(r"对(?P<market>[\u4e00-\u9fff]{1,12}?)(?:市场)?(?:的)?(?:出口)?成交|"
+MARKET_DEAL = re.compile(r"[对与](?P<market>[\u4e00-\u9fffA-Z“”\"]{1,14}?)(?:市场)?(?:的)?(?:出口)?成交|"
                          r"(?:^(?:其中)?|、|及)(?P<buyers>[\u4e00-\u9fff]{1,8}?(?:客商|采购商|买家))(?:的)?(?:意向)?成交")
+EXPECTED_VALUE = re.compile(r"预计(?:成交|采购|合同|签约|交易)?(?:总)?(?:额|金额)")
 LATIN_NAME = re.compile(r"[A-Z][\w&'’.\-]*(?: [\w&'’.\-]+){1,8}")
 COUNTERPART_PLACE = re.compile(r"在(?P<where>[\u4e00-\u9fff]{2,10}?)(?:采购|投资|购买)|[向为](?P<to>[^,，。]{2,20}?)提供")
 # '根据协议,…提供50亿元贷款': the amount of the agreement just reported
@@ -579,8 +679,8 @@ def _agreement_before(sent: Sentence, ci: int, money: list[Money]) -> int | None
         if back < 0:
             return None
         c = sent.clauses[back]
-        if any(c.start <= m.start < c.end for m in money):
-            return None
+        if any(c.start <= m.start < c.end for m in money) or sent.doc.text[c.end:c.end + 1] in (";", "；"):
+            return None  # an amount of its own, or an agreement of an earlier item
         if SIGN.search(c.text) and AGREEMENT.search(c.text):
             return back
     return None
@@ -716,6 +816,8 @@ def _same_side(a: str | None, b: str | None) -> bool:
     人民政府签署…'): one name is the other's start."""
     if a is None or b is None:
         return a is b
+    known = companies()
+    a, b = (known[n].name if n in known else n for n in (a, b))  # '国开行' is 国家开发银行
     short, long = sorted((a, b), key=len)
     return long == short or (long.startswith(short) and len(short) >= 2 and BRANCH_OR_SEAT.fullmatch(long[len(short):])
                              is not None)
@@ -738,7 +840,7 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
         else:
             twin = next((o for o in out if o.amount is None and _same_side(o.party_a, d.party_a)
                          and _same_side(o.party_b, d.party_b)
-                         and o.deal_type == d.deal_type and o.deal_count == d.deal_count
+                         and (o.deal_type == d.deal_type or o.party_b is not None) and o.deal_count == d.deal_count
                          and (o.subject is None or d.subject is None or o.subject in d.subject
                               or d.subject in o.subject)), None) or next(
                 (o for o in out if o.amount is not None and o.party_b and _same_side(o.party_a, d.party_a)
@@ -751,6 +853,10 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
             if twin is not None and twin.deal_type in ("project_signing", "cooperation") and \
                     d.deal_type not in ("project_signing", "cooperation"):
                 twin.deal_type = d.deal_type  # '签署合资协议,…注册资本1.5亿美元': what the agreement is
+        if twin is None and d.amount is None and d.party_b is None:
+            # '国开行签署两项…合作协议' before or after the agreements one by one: a summary of them
+            twin = next((o for o in out if o.party_b is not None and _same_side(o.party_a, d.party_a)
+                         and o.article_no == d.article_no), None)
         if twin is None and d.deal_count:
             # a headline's '14个项目签约' and the lead's '签约14个项目,总金额X' are one deal
             twin = next((o for o in out if o.deal_count == d.deal_count and (o.amount is None or d.amount is None)

@@ -321,12 +321,15 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     clause = sent.clauses[ci]
     text = clause.text
     has_flow = pats["flow"].search(text) is not None
+    has_money = any(clause.start <= m.start < clause.end for m in sent.money)
+    quiet = not (has_flow or has_money or PERIOD_HINT.search(text) or pats["carry"].match(text))
+    if quiet and not any(clause.start <= p.start < clause.end for p in sent.places):
+        return ctx  # a clause with no side, flow word, period or figure changes nothing
     # the world is no partner: trade with 全球/世界 is a total, and the words mostly describe ('全球最大')
     places = [p for p in sent.places if clause.start <= p.start < clause.end and p.end <= clause.end
               and p.code != "WORLD" and not dateline_at(doc.text, p.end)]  # nor is where the report was filed
-    has_money = any(clause.start <= m.start < clause.end for m in sent.money)
-    if not (has_flow or has_money or places or PERIOD_HINT.search(text) or pats["carry"].match(text)):
-        return ctx  # a clause with no side, flow word, period or figure changes nothing
+    if quiet and not places:
+        return ctx
     year = doc.reference_date.year
     periods = _periods_in(sent, clause, year)
     kw = None
