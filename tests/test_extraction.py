@@ -250,6 +250,8 @@ def test_internal_meetings_are_not_events():
 def test_baselines_changes_and_investment_statistics_are_not_figures():
     text = "今年1-5月,黑龙江省对俄出口12亿元,去年同期为10亿元,比去年同期增加2亿元。"
     assert [f[5] for f in flows(text, published="2024-06-20", publisher="黑龙江日报")] == [1200000000]
+    text = "1-4月,四川省对韩国进出口5.2亿美元,增长30%,而上年同期仅为4亿美元;对日本进出口3亿美元。"
+    assert [(p, f[3]) for _, p, *f in flows(text, published="2024-05-20")] == [("KR", 520000000), ("JP", 300000000)]
     assert deals("今年前三季度,全省完成固定资产投资1200亿元,实际使用外资15亿美元。", publisher="江西日报") == []
 
 
@@ -904,3 +906,24 @@ def test_sales_by_market_credit_statistics_and_thresholds():
     text = ("今年全省安排省重点项目500个,年度计划投资3500亿元。上年全省新增人民币贷款3270亿元,社会融资规模达6520亿元。"
             "本次签约的项目中,总投资超过1亿美元的有5个。")
     assert deals(text, published="2014-03-20") == []
+
+
+def test_goods_named_before_the_flow_word_of_a_tonnage_keep_the_sides():
+    text = "2015年,哈萨克斯坦对华出口85亿美元。哈对华出口以矿产品为主,其中铜精矿出口120万吨,增长8%;小麦出口40万吨。"
+    got = [(t.reporter_code, t.partner_code, t.flow, t.quantity, t.commodity, t.growth_pct)
+           for t in extract_text(text, published="2016-02-01").trade_flows]
+    assert got == [("KZ", "CN", "export", None, None, None), ("KZ", "CN", "export", 1200000, "铜精矿", 8.0),
+                   ("KZ", "CN", "export", 400000, "小麦", None)]
+    # a port's freight volume is no flow of goods with the partner
+    text = "今年前10个月,某某口岸对俄进出口贸易额45亿美元。口岸进出口货运总量累计完成1500万吨。"
+    assert [t.quantity for t in extract_text(text, published="2012-11-10", publisher="内蒙古日报").trade_flows
+            if t.quantity] == []
+
+
+def test_a_month_without_its_year_never_ends_after_the_report():
+    text = "2008年,日本对华出口1241.5亿美元,增长13.6%。12月单月,日本对华出口84.7亿美元,下降25.3%。"
+    got = [(t.period_start, t.period_end, t.value) for t in extract_text(text, published="2009-02-26").trade_flows]
+    assert got == [(D(2008, 1, 1), D(2008, 12, 31), 124150000000), (D(2008, 12, 1), D(2008, 12, 31), 8470000000)]
+    # the month of this year when it has passed
+    text = "1月份,日本对华出口84.7亿美元,下降25.3%。"
+    assert [t.period_start for t in extract_text(text, published="2009-02-26").trade_flows] == [D(2009, 1, 1)]

@@ -116,6 +116,7 @@ class Period:
     end: int
     first: dt.date
     last: dt.date
+    year_stated: bool = True  # False: the text gives no year ('12月单月'), the reader assumed one
 
 
 @dataclass(frozen=True)

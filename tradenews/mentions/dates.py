@@ -150,7 +150,8 @@ def find_periods(text: str, year: int, offset: int = 0) -> list[Period]:
             except (ValueError, KeyError, IndexError):
                 continue
             taken.append((m.start(), m.end()))
-            found.append(Period(offset + m.start(), offset + m.end(), first, last))
+            stated = bool(m.groupdict().get("y") or m.groupdict().get("rel"))
+            found.append(Period(offset + m.start(), offset + m.end(), first, last, stated))
     return sorted(found, key=lambda p: p.start)
 
 

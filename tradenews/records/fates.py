@@ -67,7 +67,7 @@ def _reason_re() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _baseline_re() -> re.Pattern:
-    return re.compile(rf"(?:{alternation('baseline_before')})(?:[^,，;；]{{0,8}}的|为|是|达)?$")
+    return re.compile(rf"(?:{alternation('baseline_before')})(?:[^,，;；]{{0,8}}的|(?:仅|只|才|约|分别)?(?:为|是|达|有))?$")
 
 
 def is_baseline(before: str) -> bool:

@@ -301,7 +301,18 @@ def _row(doc, sent, clause, reporter: Side, partner: Side, flow: str, period, fi
 
 
 def _periods_in(sent: Sentence, clause: Clause, year: int):
-    return [p for p in sent.periods(year) if clause.start <= p.start < clause.end]
+    return [p for p in _closed_periods(sent, year) if clause.start <= p.start < clause.end]
+
+
+def _closed_periods(sent: Sentence, year: int):
+    """The sentence's periods; one without a year that would end after the report ('12月单月' in a
+    February report) is last year's."""
+    found = sent.periods(year)
+    ref = sent.doc.reference_date
+    if all(p.last <= ref or p.year_stated for p in found):
+        return found
+    earlier = {p.start: p for p in sent.periods(year - 1)}
+    return [earlier.get(p.start, p) if p.last > ref and not p.year_stated else p for p in found]
 
 
 def _skip_reason(text: str) -> str | None:
@@ -311,6 +322,9 @@ def _skip_reason(text: str) -> str | None:
     if RANK_ALONE.match(text):
         return "rank"
     return None
+
+
+FREIGHT = re.compile(r"货运|运量|吞吐|总量")
 
 
 def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates: Fates,
@@ -376,6 +390,9 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
                             "a figure beside an enumeration")
             return ctx
     sides = read_sides(text, clause.start, places, doc, kw_at)
+    # '其中原油出口1524万吨': before the flow word of a tonnage stand the goods, not an unknown subject
+    goods_first = sides.unknown_subject and bool(figures) and all(f.value is None for f in figures) \
+        and not FREIGHT.search(text)  # a port's freight volume ('口岸进出口货运总量') is no goods
 
     # the context this clause sets
     reporter, partner, pair = ctx.reporter, ctx.partner, ctx.pair
@@ -391,7 +408,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     elif sides.paired:
         reporter, partner = sides.reporter, _side(sides.partners[0])
         pair = (reporter, partner)
-    elif sides.unknown_subject:
+    elif sides.unknown_subject and not goods_first:
         reporter = partner = None  # a subject the text names in words no gazetteer knows: not the sides before
     else:
         if sides.partners:
@@ -477,7 +494,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     # from-to: '从2012年的2224亿美元,增长到2022年的4314亿美元' (one clause or two)
     own_periods = {}
     for f in figures:
-        near = [p for p in sent.periods(year) if p.end <= f.start and re.fullmatch(r"的?", doc.text[p.end:f.start])]
+        near = [p for p in _closed_periods(sent, year) if p.end <= f.start and re.fullmatch(r"的?", doc.text[p.end:f.start])]
         if near:
             own_periods[id(f)] = (near[-1].first, near[-1].last)
     moved = FROM_TO.search(text) or FROM_TO.search(sent.text[:clause.end - sent.start])
@@ -496,7 +513,8 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         return new_ctx
     fig = figures[0]
     growth = _growth_for(sent, ci, fig, new_ctx)
-    head = text[sides.partners[-1].end - clause.start:kw_at] if sides.partners and kw_at >= 0 else ""
+    head = text[sides.partners[-1].end - clause.start:kw_at] if sides.partners and kw_at >= 0 else \
+        _patterns()["subject_filler"].sub("", text[:kw_at]) if goods_first else ""
     commodity = _commodity(text, kw.end(), fig.start - clause.start, head) if kw else None
     rule = "trade.clause" if fig.value is not None else "trade.quantity"
     rows.append(_row(doc, sent, clause, reporter, partner, flow, period, fig, growth, commodity, rule))
