@@ -927,3 +927,19 @@ def test_a_month_without_its_year_never_ends_after_the_report():
     # the month of this year when it has passed
     text = "1月份,日本对华出口84.7亿美元,下降25.3%。"
     assert [t.period_start for t in extract_text(text, published="2009-02-26").trade_flows] == [D(2009, 1, 1)]
+
+
+def test_each_counterpart_s_amount_restated_totals_and_names_with_data_in_them():
+    text = "某某银行分别与绵阳市政府、德阳市政府、乐山市政府签署金融合作协议,各提供授信50亿元。"
+    assert [(b, v) for _, _, b, v, *_ in deals(text, published="2014-03-20")] == [
+        ("绵阳市政府", 5000000000), ("德阳市政府", 5000000000), ("乐山市政府", 5000000000)]
+    text = "中国进出口银行某某分行向某某石油装备有限公司提供4.6亿美元出口买方信贷。"
+    assert [(a, b, v) for _, a, b, v, *_ in deals(text, published="2014-03-20")] == [
+        ("中国进出口银行某某分行", "某某石油装备有限公司", 460000000)]
+    # the headline's total and the body's are one deal, whatever names the two give the sides
+    text = ("甘肃与中亚企业现场签约15个项目 金额20.5亿元\n\n"
+            "来自哈萨克斯坦、乌兹别克斯坦的80余家企业与甘肃200余家企业开展洽谈,现场签约项目15个,金额合计20.5亿元。")
+    assert [(v, n) for _, _, _, v, _, _, n in deals(text, published="2024-06-01")] == [(2050000000, 15)]
+    text = "由新加坡某某数据公司(Some Data Pte. Ltd.)投资建设的数据中心项目落户南宁五象新区,总投资3.6亿美元。"
+    (d,) = extract_text(text, published="2023-09-20").deals
+    assert (d.party_a, d.party_a_country, d.party_b, d.amount) == ("某某数据公司", "SG", "南宁五象新区", 360000000)

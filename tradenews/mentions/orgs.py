@@ -32,8 +32,8 @@ COMPANY_TAIL = re.compile(r"(?:\([^)]{1,6}\))?[\u4e00-\u9fff]{0,4}?(?:股份有�
 NAME_CHAR_RE = re.compile(NAME_CHAR)
 MAX_NAME = 28
 # a headcount ('400余人代表团') belongs to the description, not to the name
-# 对 stops a name, but not in 对外 ('中国水利电力对外公司')
-STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)).replace("|对|", "|对(?!外)|")
+# 对 stops a name, but not in 对外 ('中国水利电力对外公司'); 据 not in 数据 ('某某数据公司')
+STOP_RE = re.compile("|".join(sorted(STOP_WORDS, key=len, reverse=True)).replace("|对|", "|对(?!外)|").replace("|据|", "|(?<![数证])据|")
                      + r"|\d+[余多]?人")
 ORG_RE = re.compile(rf"{NAME_CHAR}{{1,24}}?(?:{SUFFIX_RE})")
 PART_OF_WORD = re.compile(r"[门长]")

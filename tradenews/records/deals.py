@@ -547,6 +547,9 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     if len(money) > 1 and len(bs) == len(money) and "分别" in text:
         segments = _segments(clause, money)
         pairs = [(b, m, seg) for b, m, seg in zip(bs, money, segments)]
+    elif len(money) == 1 and len(bs) > 1 and EACH.search(sent.doc.text, clause.start, money[0].start):
+        # '分别与A、B、C签署…,各提供授信50亿元': the amount is each counterpart's
+        pairs = [(b, money[0], seg) for b, seg in zip(bs, _segments(clause, money) * len(bs))]
     else:
         segments = _segments(clause, money)
         pairs = [(bs[0] if bs and len(bs) == 1 else None, m, seg) for m, seg in zip(money, segments)]
@@ -569,6 +572,7 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     return out
 
 
+EACH = re.compile(r"(?<![\u4e00-\u9fff])各(?:自)?(?:提供|获得|投资|签约|出资|授信|采购|给予|为|达)|均为|每家")
 ITEM_LEAD = re.compile(r"(?:其中|此外|另外|同时|同日|当天|随后|还有|而|并)?[,，:：]?")
 _THEN = r"(?:则|也|还|已|已经|成功|将|计划|拟|准备|分别)*"
 BUY_FROM = re.compile(rf"{_THEN}向(?P<b>[^,，。;；]{{2,40}}?)(?:{alternation('deal_buy_from_verb')})")
@@ -611,11 +615,13 @@ def _item_actor(sent: Sentence, money_start: int) -> tuple[Party, list[Party]] |
     if opening is None:
         return None
     begin, end, party = opening
+    if aside := re.match(r"[(（][^()（）]{1,60}[)）]", text[end:money_start]):
+        end += aside.end()  # '某某数据公司(Some Data Pte. Ltd.)投资建设': the name in another script
     host = ATTRACTED_BY.fullmatch(text, start, begin)
     if host and party.kind not in ("region", "country"):
         # '某某区引进某某科技有限公司“…”项目' with a district the gazetteer does not know
         return party, [Party(host.group("host"), "CN", "region")]
-    if party.kind == "region" and (m := ATTRACT.match(text, end, money_start)):
+    if party.kind in ("region", "government", "organization") and (m := ATTRACT.match(text, end, money_start)):
         brought = _opening_mention(sent, m.end(), money_start)  # 'D引进C“…”项目': C invests in D
         if brought and brought[2].kind not in ("region", "country"):
             return brought[2], [party]
@@ -835,7 +841,10 @@ def _dedupe(deals: list[Deal]) -> list[Deal]:
             d.party_b = d.party_b_country = d.party_b_kind = None  # a side never signs with itself
         if d.amount is not None:
             twin = next((o for o in out if o.amount == d.amount and o.currency == d.currency
-                         and (o.party_b is None or d.party_b is None or (o.party_a, o.party_b) == (d.party_a, d.party_b))),
+                         and (o.party_b is None or d.party_b is None or (o.party_a, o.party_b) == (d.party_a, d.party_b)
+                              # a headline's total and the body's, with the sides named two ways
+                              or (o.deal_count is not None and o.deal_count == d.deal_count
+                                  and o.article_no == d.article_no))),
                         None) or next((o for o in out if _rounds(d, o)), None)
         else:
             twin = next((o for o in out if o.amount is None and _same_side(o.party_a, d.party_a)
