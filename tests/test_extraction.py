@@ -943,3 +943,16 @@ def test_each_counterpart_s_amount_restated_totals_and_names_with_data_in_them()
     text = "由新加坡某某数据公司(Some Data Pte. Ltd.)投资建设的数据中心项目落户南宁五象新区,总投资3.6亿美元。"
     (d,) = extract_text(text, published="2023-09-20").deals
     assert (d.party_a, d.party_a_country, d.party_b, d.amount) == ("某某数据公司", "SG", "南宁五象新区", 360000000)
+
+
+def test_sessions_and_meetings_on_a_day_are_held_that_day():
+    got = events("4月23日,代表团在布达佩斯出席中国(浙江)—匈牙利投资合作推介会。", published="2019-04-26")
+    assert [(n, t, s, e, c) for n, t, _, s, e, c in got] == [
+        ("中国(浙江)—匈牙利投资合作推介会", "promotion", D(2019, 4, 23), D(2019, 4, 23), "布达佩斯")]
+    got = events("5月18日,在中俄林业合作圆桌会上,双方签署合作备忘录。", published="2024-05-20")
+    assert [(s, e) for *_, s, e, _ in got] == [(D(2024, 5, 18), D(2024, 5, 18))]
+    # a session of a fair is one day; the fair that opens on a day has no known end
+    got = events("10月20日,2016中德(成都)经贸合作洽谈会在成都举行。", published="2016-10-21")
+    assert [(t, s, e, c) for _, t, _, s, e, c in got] == [("matchmaking", D(2016, 10, 20), D(2016, 10, 20), "成都")]
+    got = events("10月20日,第五届某某国际经贸洽谈会在成都开幕。", published="2016-10-21")
+    assert [(s, e) for *_, s, e, _ in got] == [(D(2016, 10, 20), None)]

@@ -304,10 +304,9 @@ def event_when(sent: Sentence, cand: Candidate, at: ArticleTime, event_type: str
         when.end = first
     else:
         when.start = first
-        if event_type in ONE_DAY_TYPES and not DURATION.search(sent.text) and not opening and (
-                ((predicate or held_on) and pats["held"].fullmatch(verb_text)) or event_type == "signing_ceremony"
-                or framed):
-            when.end = first  # a meeting, forum or ceremony held on one day; a signing ceremony always is
+        opened = opening or pats["opening"].search(verb_text) or pats["opening"].match(tail.lstrip("」”\""))
+        if event_type in ONE_DAY_TYPES and not DURATION.search(sent.text) and not opened:
+            when.end = first  # a meeting, forum, session or ceremony on a day is held on that one day
     dur = DURATION.search(sent.text)
     if dur:
         try:
@@ -336,6 +335,9 @@ def _city_in(phrase: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+ATTENDED_AT = re.compile(r"在(?P<where>[^,，。;；在]{1,12}?)(?:出席|参加|参与|举办|主办)(?:了)?[“「\"]?$")
+
+
 def event_city(sent: Sentence, cand: Candidate) -> tuple[str | None, str | None]:
     text = sent.doc.text
     name_start, name_end = sent.start + cand.start, sent.start + cand.end
@@ -347,6 +349,9 @@ def event_city(sent: Sentence, cand: Candidate) -> tuple[str | None, str | None]
         city = _city_in(m.group("where"))
         if city[0]:
             return city
+    # '代表团在布达佩斯出席NAME': where the delegation attended it
+    if (m := ATTENDED_AT.search(text, max(sent.start, name_start - 24), name_start)) and (city := _city_in(m.group("where")))[0]:
+        return city
     # '在美国俄克拉荷马城,…对接会成功举办': a clause that only says where
     for c in sent.clauses[:sent.clause_of(name_start)]:
         m = re.fullmatch(r"\s*在(?P<where>[^,，]{2,20})\s*", text[c.start:c.end])
