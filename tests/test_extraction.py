@@ -956,3 +956,40 @@ def test_sessions_and_meetings_on_a_day_are_held_that_day():
     assert [(t, s, e, c) for _, t, _, s, e, c in got] == [("matchmaking", D(2016, 10, 20), D(2016, 10, 20), "成都")]
     got = events("10月20日,第五届某某国际经贸洽谈会在成都开幕。", published="2016-10-21")
     assert [(s, e) for *_, s, e, _ in got] == [(D(2016, 10, 20), None)]
+
+
+def test_taiwan_quarters_and_its_own_dollar():
+    text = "(中央社记者台北9日电)财政部今天公布海关统计。第一季对美国出口262.4亿美元,年增71.5%;若以新台币计,第一季对美出口达8,270亿元。"
+    got = [(t.reporter_code, t.period_start, t.period_end, t.value, t.currency)
+           for t in extract_text(text, published="2024-04-09").trade_flows]
+    assert got == [("TW", D(2024, 1, 1), D(2024, 3, 31), 26240000000, "USD"),
+                   ("TW", D(2024, 1, 1), D(2024, 3, 31), 827000000000, "TWD")]
+    # Taiwan's statistics count 元 in its own dollar; 人民币 stays 人民币
+    text = "台湾首季对日本出口2100亿元,年减1.8%;对大陆出口人民币500亿元。"
+    assert [(p, c) for _, p, *_, c, _ in flows(text, published="2024-04-09")] == [("JP", "TWD"), ("CN", "CNY")]
+
+
+def test_a_port_as_subject_descriptions_of_goods_and_freight():
+    text = ("上半年,绥芬河口岸对俄罗斯进出口贸易额82.4亿元。木材仍是最大宗进口商品。"
+            "上半年,口岸自俄罗斯进口原木182.6万立方米,同比下降8.5%。口岸进出口货运总量完成560万吨。")
+    got = [(t.reporter_code, t.partner_code, t.quantity, t.commodity) for t in
+           extract_text(text, published="2019-07-12").trade_flows]
+    assert got == [("CN-HL-SUIFENHE", "RU", None, None), ("CN-HL-SUIFENHE", "RU", 1826000, "原木")]
+
+
+def test_expo_period_totals_breakdowns_markets_pairs_and_delegations():
+    text = ("9月28日,第二十一届中国—东盟博览会在南宁闭幕。展会期间,外贸成交额达到21.3亿美元。本届博览会共签约项目300个。"
+            "其中,投资类项目297个,计划投资额1614.2亿元;贸易类项目89个,贸易额212.3亿元。")
+    assert [v for *_, v, _, _, _ in deals(text, published="2024-09-29") if v] == [
+        2130000000, 161420000000, 21230000000]
+    text = "本届洽谈会共签订经贸合同金额120亿美元。其中,对俄罗斯经贸合同金额37.4亿美元。全区一季度完成投资107.6亿元。"
+    assert [(a, v) for _, a, _, v, *_ in deals(text, published="2009-06-20")] == [
+        ("本届洽谈会", 12000000000), ("俄罗斯", 3740000000)]
+    text = ("某某钢铁有限责任公司与澳洲FMG公司、湖北某某线业有限公司与德国某某机械制造有限公司分别签订了5000万美元、"
+            "702万美元的采购协议;某某食品公司分别与澳大利亚Southern Cross Beef Pty Ltd、新西兰Kiwi Dairy Co-op签订进口合同,"
+            "金额分别为1800万美元和1250万美元。")
+    assert [(a, b, v) for _, a, b, v, *_ in deals(text, published="2024-11-07")] == [
+        ("某某钢铁有限责任公司", "FMG公司", 50000000), ("湖北某某线业有限公司", "某某机械制造有限公司", 7020000),
+        ("某某食品公司", "Southern Cross Beef Pty Ltd", 18000000), ("某某食品公司", "Kiwi Dairy Co-op", 12500000)]
+    text = "11月6日,四川交易团进博会专场签约活动在国家会展中心(上海)举行,现场签约采购项目18个,意向采购金额4.62亿美元。"
+    assert [(a, v) for _, a, _, v, *_ in deals(text, published="2024-11-07")] == [("四川交易团", 462000000)]

@@ -26,7 +26,7 @@ PERIOD_RES = [
     ("months", re.compile(rf"{YEAR_PREFIX}(?P<m1>{MONTH})月?{RANGE}(?P<m2>{MONTH})月份?(?![\d日号])")),
     # 前4个月, 前三个月, 前两个月
     ("first_months", re.compile(rf"{YEAR_PREFIX}前(?P<n>{MONTH})个?月")),
-    ("named", re.compile(rf"{YEAR_PREFIX}(?P<name>上半年|下半年|前三季度|前两季度|第?[一二三四1-4]季度)")),
+    ("named", re.compile(rf"{YEAR_PREFIX}(?P<name>上半年|下半年|前三季度|前两季度|第?[一二三四1-4]季度|首季度?|第[一二三四1-4]季(?!度))")),
     # 8月份, 2022年12月 (not a day: 11月7日)
     ("month", re.compile(rf"{YEAR_PREFIX}(?P<m>{MONTH})月份?(?![\d{CN_NUM}]|[日号]|{RANGE})")),
     # 2022年, 去年, 今年 (not 2022年11月..., which the month forms take)
@@ -133,7 +133,7 @@ def find_periods(text: str, year: int, offset: int = 0) -> list[Period]:
                     elif name == "前三季度":
                         first, last = dt.date(y, 1, 1), month_end(y, 9)
                     else:
-                        q = QUARTERS[name.lstrip("第")[0]]
+                        q = 1 if name.startswith("首") else QUARTERS[name.lstrip("第")[0]]  # Taiwan: 首季, 第一季
                         first, last = dt.date(y, 3 * q - 2, 1), month_end(y, 3 * q)
                 elif kind == "to_month_end":
                     mo = _num(m.group("m"))

@@ -174,15 +174,32 @@ def _currency_before(text: str, start: int, table: dict[str, str]) -> str | None
 _CURRENCY_BEFORE = sorted((w for w in currencies() if w.endswith("币")), key=len, reverse=True)
 
 
+def is_bare_yuan(text: str, start: int, end: int) -> bool:
+    """Is the figure at [start, end) counted in 元 with no currency named ('8,270亿元', not '人民币5亿元')?"""
+    figure = text[start:end]
+    return figure.endswith("元") and "人民币" not in text[max(0, start - 4):end] and \
+        not any(figure.endswith(w) for w in _YUAN_NAMED)
+
+
+_YUAN_NAMED = [w for w in currencies() if w.endswith("元") and w != "元"]  # 美元, 港元, 澳门元...
+
+
+# '若以新台币计,…8,270亿元': a currency the sentence reckons its 元 figures in
+RECKONED = re.compile(rf"以(?P<cur>{'|'.join(sorted(currencies(), key=len, reverse=True))})(?:计价|计算|计)")
+
+
 def find_money(text: str, offset: int = 0) -> list[Money]:
     table = currencies()
     out = []
+    reckoned = [(m.end(), table[m.group("cur")]) for m in RECKONED.finditer(text)] if "以" in text else []
     for s, e, value, unit, qual, num_at in sorted(_figures(text, tuple(table))):
         if is_restatement(text, num_at):
             continue
         code = table[unit]
         if unit == "元" and "币" in text[max(0, s - 4):s]:
             code = _currency_before(text, s, table) or code
+        elif unit == "元" and reckoned:
+            code = next((c for at, c in reversed(reckoned) if at <= s and not re.search("[。;；]", text[at:s])), code)
         for ls, le, lvalue, lqual in _listed_before(text, s):
             if not out or out[-1].end - offset <= ls:
                 out.append(Money(offset + ls, offset + le, lvalue, code, lqual))

@@ -33,7 +33,7 @@ NOT_DEAL = re.compile(r"签约参展|签约仪式(?!上)|签约现场|目标|力
                       # domestic economic statistics ('社会消费品零售总额完成121.6亿元'), never a deal
                       r"生产总值|GDP|社会消费品|财政收入|税收|增加值|营业收入|营收|利润|存款|余额|"
                       # credit and investment statistics of a year, and thresholds ('超过1亿美元的有5个')
-                      r"新增[^,，。;；]{0,6}贷款|融资规模|年度计划投资|年度投资计划|的(?:项目)?有[\d一二三四五六七八九十]+个")
+                      r"新增[^,，。;；]{0,6}贷款|融资规模|年度计划投资|完成投资|年度投资计划|的(?:项目)?有[\d一二三四五六七八九十]+个")
 AGGREGATE = re.compile(rf"{alternation('deal_aggregate')}|前[一二三四五六七八九十\d]+届")
 INTENDED = re.compile(r"意向")
 PLANNED = re.compile(r"将|计划|拟|准备|有望")
@@ -66,6 +66,7 @@ CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上届|去年|上年|往届)[^,，。
 LOCATION_MARK = re.compile(r"[在于赴到对]$|来自$")  # where it happens / whom it targets, not who signs
 DEAL_WORD = re.compile(alternation("deal_cue"))
 THIS_EDITION = re.compile(r"本届|此届|该届")
+EXPO_PERIOD = re.compile(r"(?:展会|会展|博览会|交易会|洽谈会|展览会|展销会)期间")
 PROMOTION = re.compile(r"招商|推介")
 PAIR_VERB = re.compile(alternation("deal_pair_verb"))
 MARKED_COUNT = re.compile(r"(?:签约|签署|签订)?(?:项目|协议|合同|备忘录)\D{0,6}?(\d+|[一二三四五六七八九十百]+)(多|余)?(?:个|项|份)|"
@@ -108,7 +109,8 @@ def _placed_mentions(sent: Sentence, start: int, end: int) -> list[tuple[int, in
     out: list[tuple[int, int, Party]] = []
     taken = list(sent.excluded)  # names inside event names (中国—非洲经贸博览会) are never parties
     for o in sent.orgs:
-        if start <= o.start < end and not any(a <= o.start < b for a, b in sent.excluded) \
+        # a delegation naming its own session ('某省交易团专场签约活动') is a party all the same
+        if start <= o.start < end and (o.kind == "delegation" or not any(a <= o.start < b for a, b in sent.excluded)) \
                 and not _is_source(sent, o.start):
             out.append((o.start, o.end, Party(o.name, o.country_code, o.kind)))
             taken.append((o.start, o.end))
@@ -240,7 +242,10 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                 if not money:
                     continue
                 prev = sent.clauses[ci - 1] if ci else None
-                tally = bool(TALLY.search(text))  # '共签订投资项目1386个,总投资额4206亿元,其中利用外资1980亿元'
+                # '共签订投资项目1386个,总投资额4206亿元,其中利用外资1980亿元'; a breakdown of the sentence before
+                tally = bool(TALLY.search(text)) or (text.startswith("其中") and bool(earlier) and
+                                                     earlier[-1].block_no == sent.block_no and
+                                                     TALLY.search(earlier[-1].text) is not None)
                 # '外资项目投资额比例较重,为13.66亿美元': a clause that only states the figure continues the one before
                 continues = prev is not None and CONTINUATION.fullmatch(doc.text[clause.start:money[0].start].strip())
                 linked = SIGN.search(clause.text) or AMOUNT_LINK.search(clause.text) or \
@@ -512,6 +517,8 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
         a, aggregate = Party(_event_text(sent), None, "organization"), True
     if a is None and aggregate and EXPO_CONTEXT.search(text) and sent.excluded:
         a = Party(_event_text(sent), None, "organization")  # an expo's own total
+    if a is None and main_event and EXPO_PERIOD.search(text):
+        a, aggregate = Party(main_event, None, "organization"), True  # '展会期间,外贸成交额达到21.3亿美元'
     if a is None and aggregate and EXPO_CONTEXT.search(text) and main_event:
         a = Party(main_event, None, "organization")  # '四届博览会…贸易成交达49.2亿美元' in an article about it
     if a is None and aggregate and (m := EXPO_MENTION.search(text)):
@@ -534,6 +541,14 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
                 bs = [Party(places[0].name, places[0].country_code, "region")]
     out = []
     pairs: list[tuple[Party | None, Money, str]]
+    pairs_listed = _listed_pairs(sent, scope_start, money[0].start) if len(money) > 1 and "分别" in text else []
+    if len(pairs_listed) == len(money):
+        # 'A与B、C与D分别签订了5000万美元、702万美元的采购协议': one pair per amount
+        return [Deal(_deal_type(context, text), _status(context), pa.name, doc.doc_id,
+                     [sent.evidence("deal.respectively", clause.start, clause.end)], party_a_country=pa.country,
+                     party_a_kind=pa.kind, party_b=pb.name, party_b_country=pb.country, party_b_kind=pb.kind,
+                     amount=m.amount, currency=m.currency, amount_qualifier=m.qualifier, article_no=sent.article_no)
+                for (pa, pb), m in zip(pairs_listed, money)]
     listed = _listed_parties(sent, scope_start, money[0].start) if len(money) > 1 and "分别" in text else []
     if len(listed) == len(money):
         # '湖南、安徽、江西代表团签约额分别为483.7亿元、455.2亿元和397.6亿元': one signer per amount
@@ -647,7 +662,8 @@ def _item_actor(sent: Sentence, money_start: int) -> tuple[Party, list[Party]] |
 
 
 # '其中对俄罗斯成交14.6亿美元', '中东客商成交1.86亿美元': an expo's sales to one market
-MARKET_DEAL = re.compile(r"[对与](?P<market>[\u4e00-\u9fffA-Z“”\"]{1,14}?)(?:市场)?(?:的)?(?:出口)?成交|"
+MARKET_DEAL = re.compile(r"[对与](?P<market>[\u4e00-\u9fffA-Z“”\"]{1,14}?)(?:市场)?(?:的)?(?:出口)?"
+                         r"(?:成交|(?:经贸|贸易|出口)?(?:合同|签约)(?:金额|额))|"
                          r"(?:^(?:其中)?|、|及)(?P<buyers>[\u4e00-\u9fff]{1,8}?(?:客商|采购商|买家))(?:的)?(?:意向)?成交")
 EXPECTED_VALUE = re.compile(r"预计(?:成交|采购|合同|签约|交易)?(?:总)?(?:额|金额)")
 LATIN_NAME = re.compile(r"[A-Z][\w&'’.\-]*(?: [\w&'’.\-]+){1,8}")
@@ -717,6 +733,28 @@ def _party_after_amount(sent: Sentence, m: Money) -> Party | None:
     return None
 
 
+def _listed_pairs(sent: Sentence, start: int, end: int) -> list[tuple[Party, Party]]:
+    """'A与B、C与D分别…': the pairs listed between start and end (each item one side 与 the other)."""
+    text = sent.doc.text
+    stop = text.find("分别", start, end)
+    if stop < 0:
+        return []
+    out, pos = [], start
+    for item in text[start:stop].split("、"):
+        joint = PAIR.search(item)
+        if joint:
+            a_side = _mentions_between(sent, pos, pos + joint.start())
+            b_side = _mentions_between(sent, pos + joint.end(), pos + len(item))
+            if a_side and b_side:  # '中国某某集团某某有限公司': the unit named last signs
+                out.append((a_side[-1], b_side[-1]))
+            else:
+                return []
+        else:
+            return []
+        pos += len(item) + 1
+    return out if len(out) > 1 else []
+
+
 def _listed_parties(sent: Sentence, start: int, end: int) -> list[Party]:
     """Places and organizations listed between start and end, joined by 、/和/及 ('湖南、安徽、山西代表团')."""
     orgs = [o for o in sent.orgs if start <= o.start < end]
@@ -732,8 +770,11 @@ def _listed_parties(sent: Sentence, start: int, end: int) -> list[Party]:
             out.append(item)
         elif len(out) < 2:
             out = [item]
-    if len(out) < 2 or re.search(r"(?:与|同|和|跟)(?:[\u4e00-\u9fff]{1,4}国)?$", sent.doc.text[max(0, out[0][0] - 6):out[0][0]]):
-        return []  # '与A、B分别签署…': a list of counterparts, not of signers
+    if len(out) < 2:
+        return []
+    first = next((p.start for p in sent.places if p.end == out[0][0] and p.kind == "country"), out[0][0])
+    if re.search(r"(?:与|同|和|跟)(?:[\u4e00-\u9fff]{1,4}国)?$", sent.doc.text[max(0, first - 6):first]):
+        return []  # '与(澳大利亚)A、B分别签署…': a list of counterparts, not of signers
     return [p for _, _, p in out]
 
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from tradenews.mentions.dates import dateline_at
-from tradenews.mentions.numbers import find_quantities
+from tradenews.mentions.numbers import find_quantities, is_bare_yuan
 from tradenews.mentions.places import find_places
 from tradenews.model import Document, Place, TradeFlow
 from tradenews.records.context import Clause, Sentence
@@ -290,13 +290,19 @@ def _listed_growth(sent: Sentence, ci: int, figures: list[Figure]) -> list[float
     return rates if len(rates) == len(figures) else [None] * len(figures)
 
 
+TERRITORY_YUAN = mapping("territory_yuan")
+
+
 def _row(doc, sent, clause, reporter: Side, partner: Side, flow: str, period, fig: Figure, growth, commodity, rule,
          ) -> TradeFlow:
     if flow == "total" and is_chinese(partner.code) and not is_chinese(reporter.code):
         reporter, partner = partner, reporter  # a total with no perspective is reported from the Chinese side
+    currency = fig.currency
+    if currency == "CNY" and reporter.code in TERRITORY_YUAN and is_bare_yuan(doc.text, fig.start, fig.end):
+        currency = TERRITORY_YUAN[reporter.code]  # Taiwan's or Hong Kong's own statistics count 元 in their dollar
     return TradeFlow(reporter.code, reporter.name, partner.code, partner.name, flow, period[0], period[1], doc.doc_id,
                      [sent.evidence(rule, clause.start, clause.end)], commodity=commodity, value=fig.value,
-                     currency=fig.currency, quantity=fig.quantity, quantity_unit=fig.unit,
+                     currency=currency, quantity=fig.quantity, quantity_unit=fig.unit,
                      value_qualifier=fig.qualifier, growth_pct=growth, article_no=sent.article_no)
 
 
@@ -325,6 +331,7 @@ def _skip_reason(text: str) -> str | None:
 
 
 FREIGHT = re.compile(r"货运|运量|吞吐|总量")
+GOODS_NOUN = re.compile(r"(?:进口|出口|进出口)(?:商品|产品|货物)")  # '木材是最大宗进口商品' describes, it reports no flow
 
 
 def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates: Fates,
@@ -363,6 +370,10 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
         last.value, last.currency = figures[0].value, figures[0].currency
         last.evidence[0] = sent.evidence(last.evidence[0].rule, last.evidence[0].start, clause.end)
         fates.fact(figures[0], "trade.quantity")
+        return ctx
+    if FREIGHT.search(text) and not places and figures:
+        # '口岸进出口货运总量1500万吨': a port's freight with no partner named is no flow with one
+        fates.leave_all(figures, "trade.freight", "a freight volume with no partner")
         return ctx
     if ASIDE.search(text) and not figures:
         return ctx  # a cause, an explanation, a comparison: its places are no side of the flows around it
@@ -408,7 +419,7 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     elif sides.paired:
         reporter, partner = sides.reporter, _side(sides.partners[0])
         pair = (reporter, partner)
-    elif sides.unknown_subject and not goods_first:
+    elif sides.unknown_subject and not goods_first and (figures or not GOODS_NOUN.search(text)):
         reporter = partner = None  # a subject the text names in words no gazetteer knows: not the sides before
     else:
         if sides.partners:
