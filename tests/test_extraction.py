@@ -993,3 +993,14 @@ def test_expo_period_totals_breakdowns_markets_pairs_and_delegations():
         ("某某食品公司", "Southern Cross Beef Pty Ltd", 18000000), ("某某食品公司", "Kiwi Dairy Co-op", 12500000)]
     text = "11月6日,四川交易团进博会专场签约活动在国家会展中心(上海)举行,现场签约采购项目18个,意向采购金额4.62亿美元。"
     assert [(a, v) for _, a, _, v, *_ in deals(text, published="2024-11-07")] == [("四川交易团", 462000000)]
+
+
+def test_one_council_meeting_written_in_full_and_in_short_is_one_event():
+    text = ("9月3日,中国华北地区和蒙古国中部及南部地区政府间合作委员会第二次会议在乌兰巴托举行。"
+            "出席中蒙华北—南部政府间合作委员会第二次会议的代表签署了合作纪要。")
+    got = extract_text(text, published="2019-09-05").events
+    assert [(e.name, e.edition, e.start_date) for e in got] == [
+        ("中国华北地区和蒙古国中部及南部地区政府间合作委员会第二次会议", 2, D(2019, 9, 3))]
+    # two different councils' meetings stay two
+    text = "9月3日,中俄政府间合作委员会第二次会议在北京举行。9月5日,中蒙科技合作委员会第三次会议在北京举行。"
+    assert len(extract_text(text, published="2019-09-06").events) == 2

@@ -21,6 +21,7 @@ an event on the dateline's day takes the dateline's city.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -692,6 +693,9 @@ def _same(a: Event, b: Event) -> bool:
     short, long = sorted((na, nb), key=len)
     if len(short) >= 5 and long.endswith(short):
         return True
+    if a.edition is not None and a.edition == b.edition and a.event_type == b.event_type and \
+            a.article_no == b.article_no and len(os.path.commonprefix([na[::-1], nb[::-1]])) >= 8:
+        return True  # the same meeting of one council written in full and in short ('中俄东北—远东…委员会第二次会议')
     # '2019年「连江论坛」暨…交流会': a quoted part of a longer name is its short form
     short_bare, long_bare = _bare(short_name), _bare(long_name)
     if any(f"{o}{short_bare}{c}" in long_name for o, c in (("「", "」"), ("“", "”"), ('"', '"'))):
