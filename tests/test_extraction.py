@@ -1004,3 +1004,13 @@ def test_one_council_meeting_written_in_full_and_in_short_is_one_event():
     # two different councils' meetings stay two
     text = "9月3日,中俄政府间合作委员会第二次会议在北京举行。9月5日,中蒙科技合作委员会第三次会议在北京举行。"
     assert len(extract_text(text, published="2019-09-06").events) == 2
+
+
+def test_days_of_this_edition_and_editions_of_a_fair_held_twice_a_year():
+    text = "11月4日,第136届中国进出口商品交易会在广州闭幕。本届广交会于10月15日开幕,分三期举办。"
+    assert [(s, e) for *_, s, e, _ in events(text, published="2024-11-05")] == [(D(2024, 10, 15), D(2024, 11, 4))]
+    text = "9月16日,2024年中国国际服务贸易交易会在北京闭幕。本届服贸会于9月12日至16日在首钢园举办。"
+    assert [(s, e) for *_, s, e, _ in events(text, published="2024-09-17")] == [(D(2024, 9, 12), D(2024, 9, 16))]
+    # with no published date, the 136th session of a fair held twice a year dates the article to 2024
+    text = "11月4日,第136届中国进出口商品交易会在广州闭幕。"
+    assert [e for *_, e, _ in events(text, published=None)] == [D(2024, 11, 4)]

@@ -473,8 +473,44 @@ def extract_events(doc: Document, sents: list[Sentence]) -> list[Event]:
                 at.last = dated[-1][2]
     events = _merge(_expand_aliases(events, aliases))
     events = _edition_only_names(events + _series_only_events(doc, events, bare))
+    _this_edition_days(events, sents, at)
     _inherit_city(events, at)
     return events
+
+
+THIS_EDITION_DAYS = re.compile(r"(?:本届|此届|该届|本次|此次)(?P<what>[\u4e00-\u9fff]{0,8}?(?:会|节|展|周))(?:于|自|从|在)?")
+
+
+def _this_edition_days(events: list[Event], sents: list[Sentence], at: ArticleTime) -> None:
+    """'本届广交会于10月15日开幕', '本届服贸会于9月12日至16日举办': days the text gives of the event it reports,
+    named by a demonstrative; they fill that event's missing days (the one event of the article it can be)."""
+    pats = _patterns()
+    for sent in sents:
+        if "届" not in sent.text and "次" not in sent.text:
+            continue
+        for m in THIS_EDITION_DAYS.finditer(sent.text):
+            day = next((d for d in _date_mentions(sent, at) if d[0] == sent.start + m.end()), None)
+            if day is None:
+                continue
+            what = m.group("what")
+            series = {x.series.series for x in find_series(what)}
+            targets = [e for e in events if e.article_no == sent.article_no and (
+                (e.series is not None and e.series in series) or
+                any(_norm(n).endswith(_norm(what)) for n in (e.name, *e.aliases)))]
+            if len(targets) != 1:
+                continue
+            target, (_, end, first, last) = targets[0], day
+            verb = sent.doc.text[end:end + 6]
+            if last:
+                start_day, end_day = first, last
+            elif pats["closing"].match(verb):
+                start_day, end_day = None, first
+            else:
+                start_day, end_day = first, None  # '于X日开幕', '自X日开幕以来', '于X日举办': the first day
+            if target.start_date is None and start_day and (target.end_date is None or start_day <= target.end_date):
+                target.start_date = start_day
+            if target.end_date is None and end_day and (target.start_date is None or target.start_date <= end_day):
+                target.end_date = end_day
 
 
 def _last_day_from_duration(events: list[Event], sent: Sentence) -> None:

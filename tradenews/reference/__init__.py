@@ -51,8 +51,9 @@ class SeriesRef:
         known = dict(self.editions)
         if edition in known:
             return known[edition]
-        if not self.first_year or not self.interval_years or self.interval_years < 1:
+        if not self.first_year or not self.interval_years or self.interval_years <= 0:
             return None
+        # a fair held twice a year (interval 0.5: 广交会's 136th session is in 2024) counts two editions a year
         return int(self.first_year + (edition - 1) * self.interval_years)
 
     def edition_of_year(self, year: int) -> int | None:
