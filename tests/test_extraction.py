@@ -1014,3 +1014,8 @@ def test_days_of_this_edition_and_editions_of_a_fair_held_twice_a_year():
     # with no published date, the 136th session of a fair held twice a year dates the article to 2024
     text = "11月4日,第136届中国进出口商品交易会在广州闭幕。"
     assert [e for *_, e, _ in events(text, published=None)] == [D(2024, 11, 4)]
+
+
+def test_trade_shows_named_by_their_goods():
+    got = events("香港贸发局主办的香港国际茶展及香港国际美食展同期举行。当地经济持续发展。", published="2023-08-20")
+    assert [(n, t) for n, t, *_ in got] == [("香港国际茶展", "expo"), ("香港国际美食展", "expo")]
