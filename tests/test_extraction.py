@@ -1019,3 +1019,22 @@ def test_days_of_this_edition_and_editions_of_a_fair_held_twice_a_year():
 def test_trade_shows_named_by_their_goods():
     got = events("香港贸发局主办的香港国际茶展及香港国际美食展同期举行。当地经济持续发展。", published="2023-08-20")
     assert [(n, t) for n, t, *_ in got] == [("香港国际茶展", "expo"), ("香港国际美食展", "expo")]
+
+
+def test_last_year_s_same_period_goals_across_clauses_trillions_and_metric_tons():
+    text = "今年上半年,黑龙江省对俄进出口1083.4亿元,增长12.2%。去年同期,我省对俄进出口为965.5亿元。"
+    got = [(t.period_start, t.period_end, t.value) for t in extract_text(text, published="2024-07-22").trade_flows]
+    assert got == [(D(2024, 1, 1), D(2024, 6, 30), 108340000000), (D(2023, 1, 1), D(2023, 6, 30), 96550000000)]
+    text = "前5个月,云南对越南进出口300亿元。今年全省将力争实现固定资产投资增长8%,外贸进出口突破1500亿元。"
+    assert [f[5] for f in flows(text, published="2024-06-20")] == [30000000000]
+    text = "前三季中国与欧盟贸易总值4.2兆元,年增0.6%。"
+    assert [f[5] for f in flows(text, published="2024-10-15")] == [4200000000000]
+    text = "2023年巴西对中国出口1045亿美元。此外,巴西对中国出口铁矿砂2.36亿公吨;出口原油价值201.7亿美元。"
+    got = [(t.quantity, t.quantity_unit, t.commodity, t.value) for t in extract_text(text, published="2024-01-06").trade_flows]
+    assert got[1:] == [(236000000, "t", "铁矿砂", None), (None, None, "原油", 20170000000)]
+
+
+def test_goals_are_no_signings_and_companies_with_a_japanese_legal_form():
+    text = "开发区负责人表示,今年将力争新签约亿元以上项目80个以上。同日,日本Kuroda Seiki株式会社追加投资3500万美元扩建工厂。"
+    assert [(t, a, v) for t, a, _, v, *_ in deals(text, published="2024-07-01")] == [
+        ("investment", "Kuroda Seiki株式会社", 35000000)]

@@ -26,7 +26,7 @@ PERIOD_RES = [
     ("months", re.compile(rf"{YEAR_PREFIX}(?P<m1>{MONTH})月?{RANGE}(?P<m2>{MONTH})月份?(?![\d日号])")),
     # 前4个月, 前三个月, 前两个月
     ("first_months", re.compile(rf"{YEAR_PREFIX}前(?P<n>{MONTH})个?月")),
-    ("named", re.compile(rf"{YEAR_PREFIX}(?P<name>上半年|下半年|前三季度|前两季度|第?[一二三四1-4]季度|首季度?|第[一二三四1-4]季(?!度))")),
+    ("named", re.compile(rf"{YEAR_PREFIX}(?P<name>上半年|下半年|前三季度?|前两季度?|第?[一二三四1-4]季度|首季度?|第[一二三四1-4]季(?!度))")),
     # 8月份, 2022年12月 (not a day: 11月7日)
     ("month", re.compile(rf"{YEAR_PREFIX}(?P<m>{MONTH})月份?(?![\d{CN_NUM}]|[日号]|{RANGE})")),
     # 2022年, 去年, 今年 (not 2022年11月..., which the month forms take)
@@ -126,11 +126,11 @@ def find_periods(text: str, year: int, offset: int = 0) -> list[Period]:
                     first, last = dt.date(y, 1, 1), month_end(y, n)
                 elif kind == "named":
                     name = m.group("name")
-                    if name == "上半年" or name == "前两季度":
+                    if name in ("上半年", "前两季度", "前两季"):
                         first, last = dt.date(y, 1, 1), month_end(y, 6)
                     elif name == "下半年":
                         first, last = dt.date(y, 7, 1), month_end(y, 12)
-                    elif name == "前三季度":
+                    elif name in ("前三季度", "前三季"):
                         first, last = dt.date(y, 1, 1), month_end(y, 9)
                     else:
                         q = 1 if name.startswith("首") else QUARTERS[name.lstrip("第")[0]]  # Taiwan: 首季, 第一季

@@ -291,7 +291,7 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
             # '现场签约项目20个': a count of signed projects without an amount
             if not money_all and not any(d.evidence[0].start >= sent.start and d.evidence[0].end <= sent.end for d in deals):
                 count = _count(text)
-                if count and re.search(r"签约|签署|签订", text) and re.search(r"项目", text):
+                if count and re.search(r"签约|签署|签订", text) and re.search(r"项目", text) and not NOT_DEAL.search(text):
                     # a count broken down ('其中…', '与东盟国家合作项目13个', '香港地区投资项目13个') or summed over
                     # the years ('累计签订合作项目1200多个') is not a signing of its own
                     breakdown = COUNT_BREAKDOWN.search(text) or any(
@@ -490,9 +490,11 @@ def _money_deals(doc, sent, clause, context, money: list[Money], sentence_pair, 
     if a is None and (m := MARKET_DEAL.search(clause.text)):
         group = "market" if m.group("market") else "buyers"
         places = [p for p in sent.places if clause.start + m.start(group) <= p.start < clause.start + m.end(group)]
+        if len({p.code for p in places}) == 1:
+            places = places[-1:]  # '《区域全面经济伙伴关系协定》(RCEP)成员国': one bloc named twice
         if len(places) == 1 and group == "market":
             # a bloc as the text names it ('共建“一带一路”国家', 'RCEP成员国'), a country by its name
-            name = m.group("market") if places[0].kind == "group" else places[0].name
+            name = sent.doc.text[places[0].start:places[0].end] if places[0].kind == "group" else places[0].name
             a = Party(name, places[0].country_code, "country" if places[0].kind == "country" else "region")
         elif len(places) == 1:
             a = Party(m.group("buyers"), places[0].country_code, "organization")  # the buyers as the text names them
@@ -602,7 +604,7 @@ ATTRACTED_BY = re.compile(rf"(?P<host>[\u4e00-\u9fff]{{2,10}}?(?:新区|开发�
 LOCATED = re.compile(r"落户(?:于|在|到)?")
 LATIN_BEFORE_PAIR = re.compile(r"(?<![A-Za-z0-9&'’.\- ])(?P<name>[A-Z][A-Za-z0-9&'’.\-]*(?: [A-Za-z0-9&'’.\-]+){1,8})$")
 LATIN_OPENING = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<name>[A-Z][A-Za-z0-9&'’.\-]*(?: [A-Za-z0-9&'’.\-]+){1,8}"
-                           r"(?:[\u4e00-\u9fff]{0,4}?(?:公司|集团|银行))?)")
+                           r"(?:[\u4e00-\u9fff]{0,4}?(?:公司|集团|银行|株式会社))?)")
 
 
 def _opening_mention(sent: Sentence, start: int, end: int) -> tuple[int, int, Party] | None:
@@ -662,7 +664,7 @@ def _item_actor(sent: Sentence, money_start: int) -> tuple[Party, list[Party]] |
 
 
 # '其中对俄罗斯成交14.6亿美元', '中东客商成交1.86亿美元': an expo's sales to one market
-MARKET_DEAL = re.compile(r"[对与](?P<market>[\u4e00-\u9fffA-Z“”\"]{1,14}?)(?:市场)?(?:的)?(?:出口)?"
+MARKET_DEAL = re.compile(r"[对与](?P<market>[\u4e00-\u9fffA-Z“”\"《》()（）]{1,24}?)(?:市场)?(?:的)?(?:出口)?(?:意向)?"
                          r"(?:成交|(?:经贸|贸易|出口)?(?:合同|签约)(?:金额|额))|"
                          r"(?:^(?:其中)?|、|及)(?P<buyers>[\u4e00-\u9fff]{1,8}?(?:客商|采购商|买家))(?:的)?(?:意向)?成交")
 EXPECTED_VALUE = re.compile(r"预计(?:成交|采购|合同|签约|交易)?(?:总)?(?:额|金额)")

@@ -16,6 +16,7 @@ left out (a share, a target, a baseline, a ranking, a balance, investment, no pa
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ BACK_LIST = re.compile(r"上述|以上|这[两三四五六七八九十\d]+|[两�
 SUBJECT_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年|今年|去年|上半年|前\S{1,3}个?月|[\d一二三四]季度)*(?:全省|全市|我省|我市)?"
                            r"[\u4e00-\u9fff]{2,6}?(?:省|市|自治区)?(?:发送|开行|实现|完成|共|累计)")
 IN_NAME = re.compile(r"[^,，。;；]{0,8}?(?:公司|集团|银行|商会|协会|中心|有限)")  # a flow word inside a name
-COMMODITY_FILLER = r"额|总额|总值|值|量|为|达到?|实现|完成|了|共|累计|约|近|超过?|首次|首度|再次|已经|已|突破|均|分别|合计|总计|的"
+COMMODITY_FILLER = r"价值|货值|金额|额|总额|总值|值|量|为|达到?|实现|完成|了|共|累计|约|近|超过?|首次|首度|再次|已经|已|突破|均|分别|合计|总计|的"
 COMMODITY_STRIP = re.compile(rf"^(?:{COMMODITY_FILLER})+|(?:{COMMODITY_FILLER})+$")
 
 
@@ -330,6 +331,18 @@ def _skip_reason(text: str) -> str | None:
     return None
 
 
+LAST_YEAR_SAME = re.compile(r"(?:而|但)?(?:去年|上年)同期[,，]")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (29 February: the 28th, and a month's last day stays its last day)."""
+    y = day.year - 1
+    month_end = calendar.monthrange(y, day.month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return dt.date(y, day.month, month_end)
+    return dt.date(y, day.month, min(day.day, month_end))
+
+
 FREIGHT = re.compile(r"货运|运量|吞吐|总量")
 GOODS_NOUN = re.compile(r"(?:进口|出口|进出口)(?:商品|产品|货物)")  # '木材是最大宗进口商品' describes, it reports no flow
 
@@ -380,6 +393,11 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     if TOPIC.match(text):
         return ctx._replace(partner=None, pair=None)
     reason = _skip_reason(text)
+    if reason is None and figures and not periods and ci:
+        # '力争实现固定资产投资增长8%,外贸进出口突破1500亿元': a goal goes on through the clauses after it
+        before = sent.text[:clause.start - sent.start]
+        if ";" not in before and "；" not in before and _skip_reason(before) in ("target", "forecast"):
+            reason = _skip_reason(before)
     if reason and reason != "rank":
         # a share, a target, a balance...: its figures and the sides it names are not the flow's (the deal
         # rules read signings and investments, and decide those figures' fates)
@@ -519,6 +537,9 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
                 fates.leave(f, "trade.from_to", "a from-to figure with no year of its own")
         return new_ctx
     period = own_periods.get(id(figures[0])) or new_ctx.period
+    if period and id(figures[0]) not in own_periods and LAST_YEAR_SAME.match(sent.text) and \
+            sent.clause_of(figures[0].start) <= 1:
+        period = (_year_before(period[0]), _year_before(period[1]))  # '去年同期,我省对俄进出口为965.5亿元'
     if period is None:
         fates.leave_all(figures, "trade.no_period", "no period stated or carried")
         return new_ctx
