@@ -602,8 +602,10 @@ ATTRACT = re.compile(rf"{_THEN}(?:签约)?(?:{alternation('deal_attract_verb')})
 ATTRACTED_BY = re.compile(rf"(?P<host>[\u4e00-\u9fff]{{2,10}}?(?:新区|开发区|经开区|高新区|园区|省|市|区|县|镇))"
                           rf"(?:成功|签约)?(?:{alternation('deal_attract_verb')})了?")
 LOCATED = re.compile(r"落户(?:于|在|到)?")
-LATIN_BEFORE_PAIR = re.compile(r"(?<![A-Za-z0-9&'’.\- ])(?P<name>[A-Z][A-Za-z0-9&'’.\-]*(?: [A-Za-z0-9&'’.\-]+){1,8})$")
-LATIN_OPENING = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<name>[A-Z][A-Za-z0-9&'’.\-]*(?: [A-Za-z0-9&'’.\-]+){1,8}"
+# a name in Latin script of two to nine words ('Sundaram Motorparts', 'Kiwi Dairy Co-op')
+LATIN_WORDS = r"[A-Z][A-Za-z0-9&'’.\-]*(?: [A-Za-z0-9&'’.\-]+){1,8}"
+LATIN_BEFORE_PAIR = re.compile(rf"(?<![A-Za-z0-9&'’.\- ])(?P<name>{LATIN_WORDS})$")
+LATIN_OPENING = re.compile(rf"(?P<lead>[\u4e00-\u9fff]{{0,10}}?)(?P<name>{LATIN_WORDS}"
                            r"(?:[\u4e00-\u9fff]{0,4}?(?:公司|集团|银行|株式会社))?)")
 
 
@@ -668,7 +670,7 @@ MARKET_DEAL = re.compile(r"[对与](?P<market>[\u4e00-\u9fffA-Z“”\"《》()�
                          r"(?:成交|(?:经贸|贸易|出口)?(?:合同|签约)(?:金额|额))|"
                          r"(?:^(?:其中)?|、|及)(?P<buyers>[\u4e00-\u9fff]{1,8}?(?:客商|采购商|买家))(?:的)?(?:意向)?成交")
 EXPECTED_VALUE = re.compile(r"预计(?:成交|采购|合同|签约|交易)?(?:总)?(?:额|金额)")
-LATIN_NAME = re.compile(r"[A-Z][\w&'’.\-]*(?: [\w&'’.\-]+){1,8}")
+LATIN_NAME = re.compile(LATIN_WORDS)
 COUNTERPART_PLACE = re.compile(r"在(?P<where>[\u4e00-\u9fff]{2,10}?)(?:采购|投资|购买)|[向为](?P<to>[^,，。]{2,20}?)提供")
 # '根据协议,…提供50亿元贷款': the amount of the agreement just reported
 AGREEMENT_REF = re.compile(r"(?:根据|按照|依据)(?:该|上述|此)?(?:项)?(?:协议|合同|备忘录)|协议(?:约定|规定)")
