@@ -914,6 +914,12 @@ def test_goods_named_before_the_flow_word_of_a_tonnage_keep_the_sides():
            for t in extract_text(text, published="2016-02-01").trade_flows]
     assert got == [("KZ", "CN", "export", None, None, None), ("KZ", "CN", "export", 1200000, "铜精矿", 8.0),
                    ("KZ", "CN", "export", 400000, "小麦", None)]
+    # goods in the breakdown of a flow with money; a trade regime is no goods
+    text = "前10个月,越南对华出口果蔬41.8亿美元,增长27.4%,其中榴莲出口额达25.6亿美元。"
+    assert [(t.commodity, t.value) for t in extract_text(text, published="2024-11-07").trade_flows] == [
+        ("果蔬", 4180000000), ("榴莲", 2560000000)]
+    text = "前10个月,广西对越南进出口2000亿元,增长7%,其中加工贸易进出口300亿元。"
+    assert [t.value for t in extract_text(text, published="2024-11-07").trade_flows] == [200000000000]
     # a port's freight volume is no flow of goods with the partner
     text = "今年前10个月,某某口岸对俄进出口贸易额45亿美元。口岸进出口货运总量累计完成1500万吨。"
     assert [t.quantity for t in extract_text(text, published="2012-11-10", publisher="内蒙古日报").trade_flows

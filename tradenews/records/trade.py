@@ -420,8 +420,11 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
             return ctx
     sides = read_sides(text, clause.start, places, doc, kw_at)
     # '其中原油出口1524万吨': before the flow word of a tonnage stand the goods, not an unknown subject
-    goods_first = sides.unknown_subject and bool(figures) and all(f.value is None for f in figures) \
-        and not FREIGHT.search(text)  # a port's freight volume ('口岸进出口货运总量') is no goods
+    goods_first = sides.unknown_subject and bool(figures) and not FREIGHT.search(text) and (
+        all(f.value is None for f in figures)  # a port's freight volume ('口岸进出口货运总量') is no goods
+        # '其中榴莲出口额达25.6亿美元': goods in the breakdown of the sides' flow (not 加工贸易, a regime)
+        or (text.startswith("其中") and ctx.reporter is not None and ctx.partner is not None and kw_at > 0
+            and _commodity("", 0, 0, _patterns()["subject_filler"].sub("", text[:kw_at])) is not None))
 
     # the context this clause sets
     reporter, partner, pair = ctx.reporter, ctx.partner, ctx.pair
