@@ -1,6 +1,8 @@
 """The publish-dataset flow: raw texts -> validated Frictionless package (CSV + Parquet).
 
-Thin orchestration: every task calls one library stage. Documents are extracted in batches
+Thin orchestration: the tasks are the library's steps (tradenews/pipeline.py) wrapped in Prefect tasks, and the
+flow hands them to the library's one run sequence (pipeline.run_steps), which calls them in order and returns
+the RunSummary (tradenews/summary.py). Documents are extracted in batches
 (one task per batch, not per article) so orchestration stays cheap on large folders, and big task
 inputs of the flow's own tasks (extractions, tables, reports) are passed in `quote(...)`: Prefect then does not walk every
 object inside them looking for futures, which cost more than the extraction itself at 1,000 articles. Extraction
@@ -22,7 +24,7 @@ own thread; "process" on a process pool of one worker per core (Prefect's
 ProcessPoolTaskRunner); "dask" on a Dask cluster through prefect-dask's DaskTaskRunner, the one at
 `address` (tcp://host:8786) or a local cluster of LOCAL_DASK_WORKERS worker processes. Only the
 extraction is distributed: reading, building, validating and publishing stay in the flow's process
-(the package has a single writer). summary["timings"] holds the seconds of each stage.
+(the package has a single writer). The summary's `timings` hold the seconds of each stage.
 """
 from __future__ import annotations
 
@@ -31,7 +33,6 @@ import math
 import os
 import socket
 import time
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -40,11 +41,7 @@ from prefect.utilities.annotations import quote
 
 from flows.deployment import ROOT as CHECKOUT
 from tradenews import pipeline
-from tradenews.cache import CacheStats
-from tradenews.escape import escape_controls, markdown_code, markdown_text
-from tradenews.folders import allowed_roots, check_folders, check_out_folder, confine, resolve_folders
-from tradenews.model import Extraction, SourceFile
-from tradenews.tables.figures import figure_counts, figure_rows
+from tradenews.folders import allowed_roots, confine, resolve_folders
 
 BATCH = 200
 MAX_WORKER_BATCH = 1000
@@ -86,16 +83,12 @@ def transient_os_error(task, task_run, state) -> bool:
 FS_RETRIES = dict(retries=2, retry_delay_seconds=1, retry_condition_fn=transient_os_error)
 
 
-@task(name="read-inputs", cache_policy=NO_CACHE, **FS_RETRIES)
-def read_inputs(raw: str) -> pipeline.ReadResult:
-    return pipeline.read_inputs(Path(raw))
-
-
-@task(name="extract-batch", cache_policy=NO_CACHE, **FS_RETRIES)
-def extract_batch(batch: list[tuple[SourceFile, tuple[str, ...]]], cache_dir: str | None,
-                  doc_budget: float | None = pipeline.DOC_BUDGET
-                  ) -> tuple[list[Extraction], CacheStats, pipeline.BatchWork]:
-    return pipeline.extract_cached_timed(batch, pipeline.open_cache(cache_dir), doc_budget)
+# The library's steps (tradenews/pipeline.py), as tasks; tasks that touch the file system retry on transient OS errors
+read_inputs = task(pipeline.read_inputs, name="read-inputs", cache_policy=NO_CACHE, **FS_RETRIES)
+extract_batch = task(pipeline.extract_batch, name="extract-batch", cache_policy=NO_CACHE, **FS_RETRIES)
+build_and_validate = task(pipeline.build_and_validate_timed, name="build-and-validate", cache_policy=NO_CACHE)
+publish_package = task(pipeline.publish_package, name="publish-package", cache_policy=NO_CACHE, **FS_RETRIES)
+write_reports = task(pipeline.write_reports, name="write-reports", cache_policy=NO_CACHE, **FS_RETRIES)
 
 
 @task(name="start-worker", cache_policy=NO_CACHE)
@@ -104,13 +97,6 @@ def start_worker() -> str:
     started and imported the extraction stages and their reference data."""
     pipeline.warm_up()
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-@task(name="build-and-validate", cache_policy=NO_CACHE)
-def build_and_validate(extractions: list[Extraction]):
-    timings = pipeline.Timings()
-    frames, rejected_rows = pipeline.build_and_validate_timed(extractions, timings)
-    return frames, rejected_rows, timings
 
 
 def task_runner(runner: str = "default", address: str | None = None):
@@ -159,45 +145,38 @@ def batch_size(documents: int, workers: int) -> int:
     return max(1, min(MAX_WORKER_BATCH, math.ceil(documents / (8 * max(workers, 1)))))
 
 
-@task(name="publish-package", cache_policy=NO_CACHE, **FS_RETRIES)
-def publish_package(frames, out: str, rejected: dict[str, str], allow_shrink: bool = False,
-                    figures: dict | None = None):
-    from tradenews.publish.package import publish
-
-    return publish(frames, Path(out), rejected=rejected, allow_shrink=allow_shrink, figures=figures)
+def quoted(step):
+    """`step` (a task) called with its arguments in `quote(...)`: Prefect then does not walk the extractions,
+    tables and reports looking for futures."""
+    return lambda *args: step(*(quote(a) for a in args))
 
 
-@task(name="write-reports", cache_policy=NO_CACHE, **FS_RETRIES)
-def write_reports(reports: str, rejected_rows, rejected_docs, warnings, summary, figures=None) -> None:
-    pipeline.write_reports(Path(reports), rejected_rows, rejected_docs, warnings, summary, figures)
+@contextlib.contextmanager
+def extraction(runner: str, other_runner):
+    """The extraction of the run (pipeline.Steps.extraction): batches of extract_batch on the flow's own thread
+    (runner "default") or on `other_runner` (process pool, Dask), whose workers start while the folder is read."""
+    with contextlib.ExitStack() as pool:
+        pool.enter_context(shared_api(runner))
+        other = pool.enter_context(other_runner) if other_runner is not None else None
+        # process-pool workers start (interpreter, Prefect, the extraction stages) while the folder is read
+        started = [other.submit(start_worker, {}) for _ in range(os.cpu_count() or 1)] if runner == "process" else []
 
+        def extract(docs, cache_dir, doc_budget):
+            cache_arg = str(cache_dir) if cache_dir else None
+            if other is None:
+                # the flow's own thread, one batch after the other: extraction is CPU-bound Python, and
+                # batches on several threads would only take turns holding the GIL (and slow each other)
+                return (extract_batch(quote(docs[i:i + BATCH]), cache_arg, doc_budget)
+                        for i in range(0, len(docs), BATCH))
+            size = batch_size(len(docs), LOCAL_DASK_WORKERS if runner == "dask" else os.cpu_count() or 1)
+            futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg,
+                                                    "doc_budget": doc_budget})
+                       for i in range(0, len(docs), size)]
+            return (futures.pop(0).result() for _ in range(len(futures)))  # each result kept once
 
-def _artifact(summary: dict, rejected_docs: list[dict]) -> str:
-    state = ({"first": "first publication", "major": "new major version (schema changed)",
-              "minor": "new minor version (rows added or removed)",
-              "patch": "new patch version (rows corrected)",
-              "repair": "republished from source: the published files had been damaged"}.get(summary.get("change"),
-                                                                                              "new tables published")
-             if summary["published_changes"] else "unchanged, nothing new published")
-    lines = ["# tradenews run", "",
-             f"Package {markdown_code(summary['package'])} version {summary['version']} ({state}).", "",
-             f"Documents: {summary['documents']} ({summary.get('documents_cached', 0)} from cache, "
-             f"{summary.get('documents_extracted', summary['documents'])} extracted); "
-             f"rejected documents: {summary['rejected_documents']}; rejected rows: {summary['rejected_rows']}; "
-             f"reports in {markdown_code(summary['reports'])}.", ""]
-    changes = (summary.get("changes") or {}).get("tables", {})
-    lines += ["| table | rows | added | removed | changed |", "|---|---:|---:|---:|---:|"]
-    for name, n in summary["rows"].items():
-        c = changes.get(name, {})
-        lines.append(f"| {name} | {n} | {c.get('added', 0)} | {c.get('removed', 0)} | {c.get('changed', 0)} |")
-    if summary.get("changelog"):
-        lines += ["", f"Changes are listed in {markdown_code(summary['changelog'])}."]
-    if summary.get("extracted"):
-        lines += ["", "Extracted in this run:"] + [f"- {markdown_code(p)}" for p in summary["extracted"][:50]]
-    if rejected_docs:
-        lines += [""] + [f"- rejected {markdown_code(d['path'])}: {markdown_text(d['reason'])}"
-                         for d in rejected_docs[:50]]
-    return "\n".join(lines)
+        yield extract
+        for future in started:
+            future.result()
 
 
 @flow(name="publish-dataset", log_prints=True)
@@ -218,97 +197,24 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
     doc_budget: seconds the extraction of one document may take (default 20; 0 or None: no limit); a document
         that takes longer counts with no facts and is named in rejected-rows.csv.
 
-    Returns the run summary (rows, version, changes per table, timings); the per-document lists (paths
-    extracted, changes per document) are in `run-summary.json` among the reports.
+    Returns the run summary (RunSummary.compact(): rows, version, changes per table, timings); the
+    per-document lists (paths extracted, changes per document) are in `run-summary.json` among the reports.
     """
-    from tradenews.publish.package import package_lock  # (pandas, pyarrow: not needed by extraction workers)
-
     t_flow = time.perf_counter()
-    timings = pipeline.Timings()
-    extra_runner = task_runner(runner, address)  # fails here, before anything is read, on a bad choice
-    logger = get_run_logger()
+    other_runner = task_runner(runner, address)  # fails here, before anything is read, on a bad choice
     folders = resolve_folders(raw, out, reports, cache, use_cache)
     if deployment_run():  # parameters anyone who reaches the Prefect API can set
         confine(folders, allowed_roots(CHECKOUT), cache_given=bool(cache))
-    check_folders(folders)  # refused before anything is read, locked or written
-    check_out_folder(folders.out)
-    out_path, reports, cache_dir = folders.out, str(folders.reports), folders.cache
-    with package_lock(out_path) as lock:
-        logger.info("holding %s", lock)
-        with contextlib.ExitStack() as pool:
-            pool.enter_context(shared_api(runner))
-            other = pool.enter_context(extra_runner) if extra_runner is not None else None
-            # process-pool workers start (interpreter, Prefect, the extraction stages) while the folder is read
-            started = [other.submit(start_worker, {}) for _ in range(os.cpu_count() or 1)] if runner == "process" else []
-            with timings.stage("read"):
-                read = read_inputs(str(folders.raw))
-            pipeline.check_documents(read, folders.raw)
-            for w in read.warnings:  # (names and values from the input: no terminal escapes reach the log)
-                logger.warning(escape_controls(w))
-            for r in read.rejected:
-                logger.warning("rejected %s: %s", escape_controls(r["path"]), escape_controls(r["reason"]))
-            docs = pipeline.group_duplicates(read.sources)
-            extractions: list[Extraction] = []
-            stats = CacheStats()
-            cache_arg = str(cache_dir) if cache_dir else None
-            work: list[pipeline.BatchWork] = []
-            if other is None:
-                # the flow's own thread, one batch after the other: extraction is CPU-bound Python, and
-                # batches on several threads would only take turns holding the GIL (and slow each other)
-                results = (extract_batch(quote(docs[i:i + BATCH]), cache_arg, doc_budget)
-                           for i in range(0, len(docs), BATCH))
-            else:
-                size = batch_size(len(docs), LOCAL_DASK_WORKERS if runner == "dask" else os.cpu_count() or 1)
-                futures = [other.submit(extract_batch, {"batch": docs[i:i + size], "cache_dir": cache_arg,
-                                                        "doc_budget": doc_budget})
-                           for i in range(0, len(docs), size)]
-                results = (futures.pop(0).result() for _ in range(len(futures)))  # each result kept once
-            for batch, batch_stats, batch_work in results:
-                extractions.extend(batch)
-                stats.merge(batch_stats)
-                work.append(batch_work)
-                logger.info("extracted %d/%d documents", len(extractions), len(docs))
-            for future in started:
-                future.result()
-        pipeline.extraction_timings(timings, work)
-        for w in stats.warnings:  # a full or read-only cache: the run went on without writing to it
-            logger.warning(escape_controls(w))
-        read.warnings.extend(stats.warnings)
-        logger.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
-                    len(stats.extracted), f" (cache {cache_dir})" if cache_dir else " (cache off)", runner, len(work))
-        figures = figure_rows(extractions)
-        frames, rejected_rows, stage_timings = build_and_validate(quote(extractions))
-        extractions.clear()  # only the tables from here on: publishing holds no per-article objects
-        for name, seconds in stage_timings.items():
-            timings.add(name, seconds)
-        result = publish_package(quote(frames), str(out_path), quote({r["path"]: r["reason"] for r in read.rejected}),
-                                 allow_shrink, quote(figure_counts(figures)))
-        for name, seconds in (result.timings or {}).items():
-            timings.add("validate_package" if name == "check" else "publish", seconds)
-        for w in result.warnings:  # the published package was damaged: republished from source
-            logger.warning(escape_controls(w))
-        read.warnings.extend(result.warnings)
-        summary = pipeline.summarize(read, frames, rejected_rows, result, Path(reports), len(docs))
-        pipeline.run_details(summary, stats, result, cache_dir)
-        summary["figures"] = figure_counts(figures)
-        summary["runner"] = runner
-        summary["extraction_batches"] = len(work)
-        summary["extraction_workers"] = sorted({w.worker for w in work})  # host:pid of each process that extracted
-        with timings.stage("reports"):
-            write_reports(reports, quote(rejected_rows), quote(read.rejected), quote(read.warnings), quote(summary),
-                          quote(figures))
-            if cache_dir:
-                pipeline.open_cache(cache_dir).prune()
-    if result.changed:
-        logger.info("published version %s (%s)", result.version, result.change)
-    else:
-        logger.info("package unchanged: version %s, nothing new published", result.version)
-    create_markdown_artifact(_artifact(summary, read.rejected), key="tradenews-run-summary",
+    steps = pipeline.Steps(read=quoted(read_inputs), extraction=lambda: extraction(runner, other_runner),
+                           build_and_validate=quoted(build_and_validate), publish=quoted(publish_package),
+                           report=quoted(write_reports), runner=runner, log=get_run_logger())
+    summary = pipeline.run_steps(folders, steps, allow_shrink, doc_budget)
+    create_markdown_artifact(summary.to_markdown(), key="tradenews-run-summary",
                              description="Rows per table, cache use, changes and rejected items of this run")
+    timings = summary.timings
     timings["total"] = time.perf_counter() - t_flow
     # what the stages did not spend: task runs, state reports, moving batches and results between workers
     timings["orchestration"] = max(0.0, timings["total"] - sum(
         timings.get(k, 0.0) for k in ("read", "extract", "build", "validate", "publish", "validate_package",
                                       "reports")))
-    summary["timings"] = timings.rounded()
-    return pipeline.compact_summary(summary)  # the per-document lists stay in the run-summary report
+    return summary.compact()  # the per-document lists stay in the run-summary report

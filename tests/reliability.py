@@ -149,7 +149,7 @@ HOOKS = {
 HOOKS[point]()
 if sys.argv[1] == "run":
     summary = pipeline.run_local(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
-    print("version", summary["version"])
+    print("version", summary.version)
 else:
     from tradenews.cli import main
     sys.exit(main(sys.argv[2:]))

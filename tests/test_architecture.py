@@ -55,3 +55,19 @@ def test_the_checker_sees_an_edge_when_there_is_one(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("def f():\n    from prefect import flow\n    import flows.publish\n", encoding="utf-8")
     assert _imports(probe) == {"prefect", "flows.publish"}
+
+
+def test_the_flow_runs_the_library_sequence_with_the_library_steps():
+    """One run sequence (pipeline.run_steps): the flow's tasks are the library's step functions, and the flow
+    uses nothing else of the pipeline's (no second copy of the sequence: no grouping, checking or summarizing)."""
+    import flows.publish as flow_mod
+    from tradenews import pipeline
+
+    steps = {"read_inputs": pipeline.read_inputs, "extract_batch": pipeline.extract_batch,
+             "build_and_validate": pipeline.build_and_validate_timed, "publish_package": pipeline.publish_package,
+             "write_reports": pipeline.write_reports}
+    assert {name: getattr(flow_mod, name).fn for name in steps} == steps
+    tree = ast.parse((ROOT / "flows" / "publish.py").read_text(encoding="utf-8"))
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name) and node.value.id == "pipeline"}
+    assert used == {*(f.__name__ for f in steps.values()), "Steps", "run_steps", "DOC_BUDGET", "warm_up"}

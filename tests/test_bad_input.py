@@ -8,9 +8,7 @@ case; the decoders and the sidecar reader are also tested on their own.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import datetime as dt
-import io
 import json
 import os
 import random
@@ -132,15 +130,11 @@ def bad_run(tmp_path_factory):
     (raw / "huge.txt").write_bytes(SEED_TEXT.encode("utf-8") * 4800)  # 52.6 MB of real text
     shutil.copy(SEED, raw / os.fsdecode(NON_UTF8_NAME))
     summary = run_local(raw, base / "pkg", base / "reports")
-    from tradenews.cli import print_summary
-
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        print_summary(summary)
+    printed = summary.to_text()
     docs = read_csv(base / "pkg" / "data" / "documents.csv", TABLES[0])
     by_path = {p: row for _, row in docs.iterrows() for p in row["source_paths"].split("|")}
     return SimpleNamespace(raw=raw, pkg=base / "pkg", reports=base / "reports", summary=summary,
-                           printed=printed.getvalue(), docs=docs, by_path=by_path,
+                           printed=printed, docs=docs, by_path=by_path,
                            rejected=rejected_documents(base / "reports"),
                            warnings=(base / "reports" / "warnings.txt").read_text(encoding="utf-8"))
 
@@ -153,9 +147,9 @@ def test_every_input_file_is_a_document_or_a_rejected_document(bad_run):
     assert len(published) == len(set(published))
     assert not set(published) & set(bad_run.rejected), "a file is both a document and rejected"
     assert sorted([*published, *bad_run.rejected]) == inputs, "a file was silently dropped"
-    assert bad_run.summary["files_read"] == len(inputs)
-    assert bad_run.summary["rejected_documents"] == len(REJECTED) == len(bad_run.rejected)
-    assert bad_run.summary["documents"] == len(bad_run.docs) == len(published) - 1  # copy-a/copy-b are one
+    assert bad_run.summary.files_read == len(inputs)
+    assert bad_run.summary.rejected_documents == len(REJECTED) == len(bad_run.rejected)
+    assert bad_run.summary.documents == len(bad_run.docs) == len(published) - 1  # copy-a/copy-b are one
     assert (f"tradenews: read {len(inputs)} files -> {len(bad_run.docs)} documents, "
             f"{len(REJECTED)} rejected documents") in bad_run.printed
     assert check_package(bad_run.pkg) == []
@@ -393,8 +387,8 @@ def test_impossible_figures_are_reported_and_never_published(tmp_path):
         (raw / f"{i}.txt").write_text(text, encoding="utf-8")
         (raw / f"{i}.meta.json").write_text(json.dumps({"published_date": published}), encoding="utf-8")
     summary = run_local(raw, tmp_path / "pkg", tmp_path / "reports")
-    assert summary["documents"] == 4 and summary["rejected_rows"] == 4
-    assert summary["rows"]["trade_flows"] == 0 and summary["rows"]["indicators"] == 0
+    assert summary.documents == 4 and summary.rejected_rows == 4
+    assert summary.rows["trade_flows"] == 0 and summary.rows["indicators"] == 0
     report = pd.read_csv(tmp_path / "reports" / "rejected-rows.csv")
     assert sorted(report["check"]) == sorted(c[3] for c in FROM_TEXT)
     assert check_package(tmp_path / "pkg") == []
@@ -465,7 +459,7 @@ def test_bad_sidecars_never_stop_the_run_and_each_is_named(tmp_path):
     (raw / f"{gbk}.txt").write_text(short_article(3), encoding="utf-8")
     (raw / f"{gbk}.meta.json").write_bytes(b'{"title": ')
     summary = _within(300, run_local, raw, tmp_path / "pkg", tmp_path / "reports")
-    assert summary["documents"] == 4 and summary["rejected_documents"] == 0
+    assert summary.documents == 4 and summary.rejected_documents == 0
     warnings = (tmp_path / "reports" / "warnings.txt").read_text(encoding="utf-8")
     assert "fifo.meta.json: sidecar is not a regular file (a FIFO)" in warnings
     assert "zero.meta.json: sidecar is a symbolic link out of the raw folder; metadata ignored" in warnings

@@ -76,10 +76,10 @@ def test_library_run_on_a_generated_corpus(tmp_path):
     counts = write_corpus(tmp_path / "raw", 60, seed=2, real_dir=real)
     assert counts["real"] == 1 and counts["generated"] == 59
     summary = run_job(tmp_path / "raw", tmp_path / "pkg", tmp_path / "reports")
-    assert summary["documents"] == 60 and summary["rejected_documents"] == 0
-    rows = summary["rows"]
+    assert summary.documents == 60 and summary.rejected_documents == 0
+    rows = summary.rows
     assert rows["deals"] >= 60 and rows["trade_flows"] >= 20 and rows["events"] >= 20
-    t = summary["timings"]
+    t = summary.timings
     assert set(t) >= {"read", "extract", "extract_cpu", "build", "validate", "validate_package", "publish", "total"}
     assert 0 < t["extract"] < t["total"] and sum(t[k] for k in ("read", "extract", "build", "validate",
                                                                    "validate_package", "publish")) <= t["total"]

@@ -56,7 +56,7 @@ def test_a_run_reports_a_figure_beyond_the_bounds(tmp_path):
     (raw / "fine.txt").write_text("江西日报讯 2022年，江西省对俄罗斯进出口总额12.5亿元，同比增长8%。\n", encoding="utf-8")
     (raw / "fine.meta.json").write_text(json.dumps({"published_date": "2023-03-01"}), encoding="utf-8")
     summary = pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
-    assert summary["rows"]["trade_flows"] == 1
+    assert summary.rows["trade_flows"] == 1
     rejected = {(r["table"], r["column"], r["check"]) for r in _rejected(tmp_path / "reports")}
     assert ("trade_flows", "value", f"less_than_or_equal_to({AMOUNT_MAX})") in rejected
     assert ("trade_flows", "growth_pct", f"less_than_or_equal_to({GROWTH_MAX})") in rejected

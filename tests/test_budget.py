@@ -48,7 +48,7 @@ def test_a_slow_extraction_is_cut_off_and_reported(tmp_path, slow, watchdog):
     t0 = time.monotonic()
     summary = pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports", doc_budget=1)
     print(f"run with one document cut off after 1 s: {time.monotonic() - t0:.1f} s")
-    assert summary["documents"] == 4 and summary["rows"]["trade_flows"] == 3  # the others are published
+    assert summary.documents == 4 and summary.rows["trade_flows"] == 3  # the others are published
     with (tmp_path / "reports" / "rejected-rows.csv").open(encoding="utf-8", newline="") as fh:
         rejected = list(csv.DictReader(fh))
     [row] = [r for r in rejected if r["check"] == "extraction"]
@@ -121,4 +121,4 @@ def test_a_crafted_2_mb_file_is_read_in_seconds_and_the_run_goes_on(tmp_path, wa
     print(f"2 MB crafted file extracted in {time.monotonic() - t0:.1f} s")
     assert ex.error is None  # read whole, within the default budget
     summary = pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports")
-    assert summary["documents"] == 3 and summary["rows"]["trade_flows"] == 2
+    assert summary.documents == 3 and summary.rows["trade_flows"] == 2

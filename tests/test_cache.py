@@ -142,8 +142,8 @@ def test_a_run_re_extracts_and_rewrites_a_corrupt_or_planted_entry(tmp_path, mon
     cache.path(corrupt).write_text('{"format": 1, "extraction": {"document": 5}}', encoding="utf-8")
     before = files(tmp_path / "pkg")
     summary = pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports", cache_dir=tmp_path / "cache")
-    assert sorted(summary["extracted"]) == sorted([planted.source_path, corrupt.source_path])
-    assert summary["documents_cached"] == len(sources) - 2 and summary["published_changes"] is False
+    assert sorted(summary.extracted) == sorted([planted.source_path, corrupt.source_path])
+    assert summary.documents_cached == len(sources) - 2 and summary.published_changes is False
     assert files(tmp_path / "pkg") == before and not (tmp_path / "pwned").exists()
     assert cache.get(planted) is not None and cache.get(corrupt) is not None  # rewritten
 
@@ -209,8 +209,8 @@ def test_a_full_cache_degrades_to_no_cache_with_a_warning(tmp_path, monkeypatch)
     raw, _ = _sources(tmp_path)
     _full_disk(monkeypatch)
     summary = pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports", cache_dir=tmp_path / "cache")
-    assert summary["published_changes"] and summary["documents_extracted"] == 4
-    [warning] = summary["cache_warnings"]
+    assert summary.published_changes and summary.documents_extracted == 4
+    [warning] = summary.cache_warnings
     assert warning.startswith(f"extraction cache {tmp_path / 'cache'} cannot be written: No space left on device")
     assert warning.endswith("this run goes on without caching (documents are extracted, nothing is stored)")
     assert warning in (tmp_path / "reports" / "warnings.txt").read_text(encoding="utf-8").splitlines()
@@ -230,9 +230,9 @@ def test_a_read_only_cache_for_real_is_read_not_written(tmp_path):
         (raw / "new.txt").write_text(short_article(7), encoding="utf-8")
         assert _mount(["mount", "-o", "remount,ro", str(mnt)])
         summary = pipeline.run_job(raw, tmp_path / "pkg", tmp_path / "reports", cache_dir=mnt / "cache")
-        assert summary["documents_cached"] == 4 and summary["documents_extracted"] == 1  # still read
-        assert summary["published_changes"] and len(summary["cache_warnings"]) == 1
-        assert "Read-only file system" in summary["cache_warnings"][0]
+        assert summary.documents_cached == 4 and summary.documents_extracted == 1  # still read
+        assert summary.published_changes and len(summary.cache_warnings) == 1
+        assert "Read-only file system" in summary.cache_warnings[0]
     finally:
         _mount(["mount", "-o", "remount,rw", str(mnt)])
         if not _mount(["umount", str(mnt)]):

@@ -3,6 +3,7 @@ names that cannot write Markdown into the CHANGELOG or the Prefect artifact, nor
 from __future__ import annotations
 
 import csv
+import dataclasses
 import logging
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def test_file_names_cannot_inject_markdown_or_terminal_escapes(tmp_path, caplog)
         (raw / name).write_text(short_article(10 + i), encoding="utf-8")
     (raw / "empty\x1b[2J`\n# x.txt").write_bytes(b"")  # rejected: its name goes into the reports and the log
     summary = pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
-    assert summary["documents"] == 3 and summary["rejected_documents"] == 1
+    assert summary.documents == 3 and summary.rejected_documents == 1
 
     changelog = (tmp_path / "pkg" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert not any(line.startswith("## 9.9.9") for line in changelog.splitlines())
@@ -66,10 +67,9 @@ def test_file_names_cannot_inject_markdown_or_terminal_escapes(tmp_path, caplog)
         paths = {row["source_path"] for row in csv.DictReader(fh)}
     assert "\\x1b[2J\\x1b[31mred\\u202eoverride.txt" in paths
 
-    from flows.publish import _artifact
-
     rejected = [{"path": "empty\\x1b[2J`\\x0a# x.txt", "reason": "empty file"}]
-    artifact = _artifact(dict(summary, extracted=sorted(paths)), rejected)
+    assert summary.rejected == rejected  # the rejected document, its name escaped as every report shows it
+    artifact = dataclasses.replace(summary, extracted=sorted(paths)).to_markdown()
     assert "\x1b" not in artifact and not any(line.startswith(("## 9.9.9", "# x")) for line in artifact.splitlines())
     assert "- rejected ``empty\\x1b[2J`\\x0a# x.txt``: empty file" in artifact
 

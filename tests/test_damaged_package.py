@@ -3,15 +3,12 @@ says so in one warning line and in the run summary, and publishes again from sou
 package unchanged; a lost or damaged datapackage.json never starts the versions again at 1.0.0."""
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 
 import pytest
 
 from tests.reliability import files, short_article, version
 from tradenews import pipeline
-from tradenews.cli import print_summary
 from tradenews.errors import Refused
 from tradenews.publish.check import check_package
 
@@ -31,10 +28,7 @@ def published(tmp_path):
 
 def _run(raw, pkg):
     summary = pipeline.run_local(raw, pkg, pkg.parent / "reports")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        print_summary(summary)
-    return summary, printed.getvalue().splitlines()
+    return summary, summary.to_text().splitlines()
 
 
 def test_a_hand_edited_table_is_noticed_and_republished_as_it_was(published):
@@ -43,8 +37,8 @@ def test_a_hand_edited_table_is_noticed_and_republished_as_it_was(published):
     deals.write_text(deals.read_text(encoding="utf-8").replace("USD", "EUR"), encoding="utf-8")
     (pkg / "data" / "events.parquet").unlink()
     summary, printed = _run(raw, pkg)
-    assert summary["published_changes"] and summary["change"] == "repair" and summary["version"] == "1.1.0"
-    [warning] = summary["package_warnings"]
+    assert summary.published_changes and summary.change == "repair" and summary.version == "1.1.0"
+    [warning] = summary.package_warnings
     assert warning.startswith(f"the published package {pkg.resolve()} was damaged or edited by hand (")
     assert "data/deals.csv differs from the descriptor" in warning and "data/events.parquet is missing" in warning
     assert [line for line in printed if "warning" in line] == [f"tradenews: warning: {warning}"]
@@ -53,7 +47,7 @@ def test_a_hand_edited_table_is_noticed_and_republished_as_it_was(published):
     assert warning in (pkg.parent / "reports" / "warnings.txt").read_text(encoding="utf-8")
     assert files(pkg) == before and check_package(pkg) == []
     summary, _ = _run(raw, pkg)  # whole again: the next run finds nothing to do
-    assert not summary["published_changes"] and summary["package_warnings"] == []
+    assert not summary.published_changes and summary.package_warnings == []
 
 
 def test_a_damaged_table_with_new_input_is_a_new_version_with_a_note(published):
@@ -61,7 +55,7 @@ def test_a_damaged_table_with_new_input_is_a_new_version_with_a_note(published):
     (pkg / "data" / "trade_flows.csv").write_bytes(b"\x00garbage")
     (raw / "a5.txt").write_text(short_article(5), encoding="utf-8")
     summary, _ = _run(raw, pkg)
-    assert summary["version"] == "1.2.0" and summary["change"] == "minor"
+    assert summary.version == "1.2.0" and summary.change == "minor"
     changelog = (pkg / "CHANGELOG.md").read_text(encoding="utf-8")
     entry = changelog.split("\n## ")[1]
     assert entry.startswith("1.2.0 (") and "Note: the published package" in entry
@@ -83,8 +77,8 @@ def test_a_lost_descriptor_never_restarts_the_versions(published, damage):
     else:
         descriptor.write_text(json.dumps({"name": "tradenews", "resources": "all"}), encoding="utf-8")
     summary, printed = _run(raw, pkg)
-    assert summary["version"] == "2.0.0" and summary["change"] == "major"
-    [warning] = summary["package_warnings"]
+    assert summary.version == "2.0.0" and summary.change == "major"
+    [warning] = summary.package_warnings
     assert warning == (f"the published package {pkg.resolve()} has no readable datapackage.json (its CHANGELOG.md "
                        "names version 1.1.0): republished from source as a new major version")
     assert f"tradenews: warning: {warning}" in printed

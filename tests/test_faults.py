@@ -158,7 +158,7 @@ def _published_state(job: Path, old: dict[str, str], new_data: dict[str, str]) -
     return state
 
 
-def _next_run_completes(job: Path, new_data: dict[str, str]) -> dict:
+def _next_run_completes(job: Path, new_data: dict[str, str]) -> pipeline.RunSummary:
     summary = pipeline.run_local(job / "raw", job / "pkg", job / "reports")
     # the tables of a clean run, byte for byte (that package was validated); publish() validated this one
     assert version(job / "pkg") == "1.1.0" and _data(job / "pkg") == new_data
@@ -211,7 +211,7 @@ def test_kill_9_while_moving_files_in_is_seen_by_the_hashes_and_completed_by_the
     assert moved == ["data/deals.csv"], moved  # one file, whole: the first in the journal's order
     assert check_package(pkg) != [], "a reader that checks the package would not notice"
     summary = pipeline.run_local(job / "raw", pkg, job / "reports")
-    assert summary["version"] == "1.1.0" and summary["published_changes"] is False  # completed, then current
+    assert summary.version == "1.1.0" and summary.published_changes is False  # completed, then current
     assert _data(pkg) == new_data and check_package(pkg) == [] and leftovers(pkg) == []
     assert user_files_intact(pkg) and sorted(USER_FILES) == sorted(k for k in files(pkg) if k in USER_FILES)
 
@@ -267,7 +267,7 @@ def test_a_write_error_while_publishing_names_the_reason_and_keeps_the_old_packa
     assert message.endswith("the previously published package, if any, is unchanged")
     assert files(base / "pkg") == before and leftovers(base / "pkg") == []
     monkeypatch.undo()
-    assert pipeline.run_local(raw, base / "pkg", base / "reports")["version"] == "1.1.0"
+    assert pipeline.run_local(raw, base / "pkg", base / "reports").version == "1.1.0"
 
 
 def test_a_read_only_folder_is_refused_at_the_lock_with_a_clear_message(old_package, monkeypatch):
@@ -318,7 +318,7 @@ def test_an_error_while_moving_files_in_names_the_reason_and_the_next_run_comple
     if failing_move == 1:
         assert files(base / "pkg") == before
     summary = pipeline.run_local(raw, base / "pkg", base / "reports")
-    assert summary["version"] == "1.1.0" and leftovers(base / "pkg") == []
+    assert summary.version == "1.1.0" and leftovers(base / "pkg") == []
     assert check_package(base / "pkg") == [] and user_files_intact(base / "pkg")
 
 
@@ -355,7 +355,7 @@ def test_a_full_disk_for_real(tmpfs, tmp_path):
     assert f"cannot publish {out}: no space left on the device" in str(exc.value)
     assert files(out) == before and leftovers(out) == []
     (tmpfs / "filler").unlink()
-    assert pipeline.run_local(raw, out, tmp_path / "reports")["version"] == "1.1.0"
+    assert pipeline.run_local(raw, out, tmp_path / "reports").version == "1.1.0"
     assert check_package(out) == []
 
 
@@ -379,7 +379,7 @@ def test_a_read_only_file_system_for_real(tmpfs, tmp_path):
     assert f"cannot publish {out}: the folder is on a read-only file system" in str(exc.value)
     assert files(out) == before
     assert _mount(["mount", "-o", "remount,rw", str(tmpfs)])
-    assert pipeline.run_local(raw, out, tmp_path / "reports")["version"] == "1.1.0"
+    assert pipeline.run_local(raw, out, tmp_path / "reports").version == "1.1.0"
 
 
 # --- the CLI and the Prefect API ------------------------------------------------------------------------
@@ -519,7 +519,7 @@ def test_prefect_api_lost_mid_run(server, old_package, tmp_path):
     assert files(base / "pkg") != before
     # the next run (plain pipeline here: the server is gone) finds the package current and complete
     summary = pipeline.run_local(raw, base / "pkg", base / "reports")
-    assert summary["published_changes"] is False and summary["version"] == "1.1.0"
+    assert summary.published_changes is False and summary.version == "1.1.0"
 
 
 def test_a_killed_run_leaves_no_prefect_server_behind(tmp_path):

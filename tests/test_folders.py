@@ -118,7 +118,7 @@ def test_a_foreign_data_package_is_refused(tmp_path):
 def test_an_empty_folder_and_an_existing_package_are_accepted(tmp_path):
     raw = _raw(tmp_path)
     (tmp_path / "empty").mkdir()
-    assert pipeline.run_local(raw, tmp_path / "empty", tmp_path / "reports")["version"] == "1.0.0"
+    assert pipeline.run_local(raw, tmp_path / "empty", tmp_path / "reports").version == "1.0.0"
     assert is_tradenews_package(tmp_path / "empty")
     committed = tmp_path / "committed"
     shutil.copytree(ROOT / "datapackage", committed)
@@ -211,9 +211,9 @@ def test_files_the_user_keeps_in_the_package_folder_survive_every_publication(tm
     add_user_files(pkg)
     (pkg / "data" / "说明.md").write_text("字段说明\n", encoding="utf-8")  # a note among the tables
     (raw / "a9.txt").write_text(short_article(9), encoding="utf-8")
-    assert pipeline.run_local(raw, pkg, tmp_path / "reports")["version"] == "1.1.0"  # rows added
+    assert pipeline.run_local(raw, pkg, tmp_path / "reports").version == "1.1.0"  # rows added
     (raw / "a0.txt").unlink()
-    assert pipeline.run_local(raw, pkg, tmp_path / "reports")["version"] == "1.2.0"  # rows removed
+    assert pipeline.run_local(raw, pkg, tmp_path / "reports").version == "1.2.0"  # rows removed
     assert user_files_intact(pkg)
     assert (pkg / "data" / "说明.md").read_text(encoding="utf-8") == "字段说明\n"
     assert check_package(pkg) == [] and leftovers(pkg) == []
@@ -235,7 +235,7 @@ def test_only_files_the_previous_descriptor_owns_are_deleted(tmp_path):
         ("absolute", str(victim)), ("licence", "LICENSE"))]
     (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     (raw / "a9.txt").write_text(short_article(9), encoding="utf-8")
-    assert pipeline.run_local(raw, pkg, tmp_path / "reports")["version"] == "2.0.0"  # a resource went away
+    assert pipeline.run_local(raw, pkg, tmp_path / "reports").version == "2.0.0"  # a resource went away
     assert not (pkg / "data" / "old_table.csv").exists()
     assert victim.read_text(encoding="utf-8") == "别删我\n" and user_files_intact(pkg)
     assert check_package(pkg) == []
@@ -250,7 +250,7 @@ def test_glob_characters_in_the_package_name_never_delete_sibling_folders(tmp_pa
         (folder / "keep.txt").write_text("别人的\n", encoding="utf-8")
     pipeline.run_local(raw, tmp_path / name, tmp_path / "reports")
     (raw / "a9.txt").write_text(short_article(9), encoding="utf-8")
-    assert pipeline.run_local(raw, tmp_path / name, tmp_path / "reports")["version"] == "1.1.0"
+    assert pipeline.run_local(raw, tmp_path / name, tmp_path / "reports").version == "1.1.0"
     assert all((folder / "keep.txt").read_text(encoding="utf-8") == "别人的\n" for folder in siblings)
     assert leftovers(tmp_path / name) == []
 

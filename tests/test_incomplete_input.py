@@ -91,7 +91,7 @@ def test_a_run_that_removes_more_than_half_of_the_documents_needs_allow_shrink(t
     assert str(exc.value).endswith("run again with --allow-shrink (flow parameter allow_shrink)")
     assert files(pkg) == before and not list(tmp_path.glob(".pkg.tmp-*"))
     summary = pipeline.run_job(raw, pkg, tmp_path / "reports", allow_shrink=True)
-    assert summary["version"] == "1.1.0" and summary["rows"]["documents"] == 2
+    assert summary.version == "1.1.0" and summary.rows["documents"] == 2
     assert "Raw files deleted or no longer read" in (pkg / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
@@ -99,7 +99,7 @@ def test_removing_half_of_the_documents_is_allowed(tmp_path):
     raw, pkg, _ = _published(tmp_path, 6)
     for i in range(3):
         (raw / f"a{i}.txt").unlink()
-    assert pipeline.run_local(raw, pkg, tmp_path / "reports")["version"] == "1.1.0"
+    assert pipeline.run_local(raw, pkg, tmp_path / "reports").version == "1.1.0"
 
 
 def test_cli_allow_shrink(tmp_path, monkeypatch):

@@ -45,7 +45,7 @@ def _files(pkg: Path) -> dict[str, str]:
             for p in sorted(pkg.rglob("*")) if p.is_file()}
 
 
-def _run(base: Path, raw: Path, out_name: str = "pkg", cache: bool = True) -> dict:
+def _run(base: Path, raw: Path, out_name: str = "pkg", cache: bool = True) -> pipeline.RunSummary:
     return pipeline.run_job(raw, base / out_name, base / "reports", cache_dir=base / "cache" if cache else None)
 
 
@@ -79,14 +79,14 @@ class ExtractSpy:
 def test_unchanged_folder_extracts_nothing_and_leaves_the_package_byte_identical(tmp_path, monkeypatch):
     raw = _folder(tmp_path, 5)
     first = _run(tmp_path, raw)
-    assert (first["documents_extracted"], first["documents_cached"]) == (5, 0)
+    assert (first.documents_extracted, first.documents_cached) == (5, 0)
     before = _files(tmp_path / "pkg")
     assert "CHANGELOG.md" in before
     spy = ExtractSpy(monkeypatch)
     second = _run(tmp_path, raw)
     assert spy.paths == []
-    assert (second["documents_extracted"], second["documents_cached"]) == (0, 5)
-    assert second["published_changes"] is False and second["version"] == "1.0.0"
+    assert (second.documents_extracted, second.documents_cached) == (0, 5)
+    assert second.published_changes is False and second.version == "1.0.0"
     assert _files(tmp_path / "pkg") == before
 
 
@@ -96,7 +96,7 @@ def test_a_package_from_the_cache_equals_one_extracted_afresh(tmp_path):
     shutil.copy(SEED, raw / "copy-of-seed.txt")  # duplicates: one document, both paths
     _run(tmp_path, raw, "fresh")
     cached = _run(tmp_path, raw, "cached")
-    assert cached["documents_cached"] == 5 and cached["documents_extracted"] == 0
+    assert cached.documents_cached == 5 and cached.documents_extracted == 0
     fresh, again = _files(tmp_path / "fresh"), _files(tmp_path / "cached")
     data = [k for k in fresh if k.startswith("data/")]
     assert data and all(fresh[k] == again[k] for k in data)
@@ -109,10 +109,10 @@ def test_adding_one_article_to_a_large_folder_extracts_only_that_article(tmp_pat
     spy = ExtractSpy(monkeypatch)
     summary = _run(tmp_path, raw)
     assert spy.paths == ["new.txt"]
-    assert (summary["documents_extracted"], summary["documents_cached"]) == (1, 40)
-    assert summary["extracted"] == ["new.txt"]
-    assert summary["change"] == "minor" and summary["version"] == "1.1.0"
-    assert summary["changes"]["tables"]["documents"] == {"added": 1, "removed": 0, "changed": 0}
+    assert (summary.documents_extracted, summary.documents_cached) == (1, 40)
+    assert summary.extracted == ["new.txt"]
+    assert summary.change == "minor" and summary.version == "1.1.0"
+    assert summary.changes["tables"]["documents"] == {"added": 1, "removed": 0, "changed": 0}
     log = (tmp_path / "pkg" / "CHANGELOG.md").read_text(encoding="utf-8")
     entry = log.split("\n## ")[1]
     assert entry.startswith("1.1.0 ") and "Previous version 1.0.0" in entry
@@ -135,7 +135,7 @@ def test_cache_key_is_content_sidecar_and_extractor_version(tmp_path, monkeypatc
     assert spy.paths == ["a001.txt"]
     docs = (tmp_path / "pkg" / "data" / "documents.csv").read_text(encoding="utf-8")
     assert "renamed.txt" in docs and "a000.txt" not in docs and "新标题" in docs
-    assert summary["documents_cached"] == 2
+    assert summary.documents_cached == 2
     # another extractor version never sees these entries
     from tradenews.ingest.read import read_source
 
@@ -179,8 +179,8 @@ def test_deleting_a_raw_file_removes_its_rows_and_says_so(tmp_path):
     gone = _doc_id(raw / "a002.txt")
     (raw / "a002.txt").unlink()
     summary = _run(tmp_path, raw)
-    assert summary["change"] == "minor" and summary["version"] == "1.1.0"
-    assert summary["changes"]["tables"]["documents"]["removed"] == 1
+    assert summary.change == "minor" and summary.version == "1.1.0"
+    assert summary.changes["tables"]["documents"]["removed"] == 1
     for table in ("documents", "deals", "trade_flows", "evidence"):
         text = (tmp_path / "pkg" / "data" / f"{table}.csv").read_text(encoding="utf-8")
         assert gone not in text, table
@@ -206,10 +206,10 @@ def test_a_correction_of_existing_rows_is_a_patch(tmp_path):
     # same bytes (same doc_id, same rows) but a title from a new sidecar: the documents row is corrected
     (raw / "a001.meta.json").write_text(json.dumps({"title": "更正后的标题"}), encoding="utf-8")
     summary = _run(tmp_path, raw)
-    changes = summary["changes"]["tables"]
+    changes = summary.changes["tables"]
     assert changes["documents"] == {"added": 0, "removed": 0, "changed": 1}
     assert not any(c["added"] or c["removed"] for c in changes.values()), changes
-    assert summary["change"] == "patch" and summary["version"] == "1.0.1"
+    assert summary.change == "patch" and summary.version == "1.0.1"
     entry = (tmp_path / "pkg" / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[1]
     assert entry.startswith("1.0.1 ") and "patch: corrections of existing rows" in entry
     assert "`a001.txt`" in entry and "documents ~1" in entry
@@ -247,7 +247,7 @@ def test_a_schema_change_is_a_major_version(tmp_path, monkeypatch):
 
     monkeypatch.setattr(package_mod, "build_descriptor", changed_schema)
     summary = _run(tmp_path, raw)
-    assert summary["change"] == "major" and summary["version"] == "2.0.0"
+    assert summary.change == "major" and summary.version == "2.0.0"
     assert "major: the table schema changed" in (tmp_path / "pkg" / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
@@ -296,7 +296,7 @@ def test_a_second_run_is_refused_with_the_holders_pid_and_changes_nothing(tmp_pa
     holder.wait()
     # the lock file is still there but nobody holds it: the next run proceeds without clean-up
     assert lock_path(tmp_path / "pkg").exists()
-    assert _run(tmp_path, raw)["version"] == "1.1.0"
+    assert _run(tmp_path, raw).version == "1.1.0"
 
 
 def test_a_failed_run_leaves_the_previous_package_and_the_next_run_recovers(tmp_path, monkeypatch):
@@ -315,7 +315,7 @@ def test_a_failed_run_leaves_the_previous_package_and_the_next_run_recovers(tmp_
     assert _files(tmp_path / "pkg") == before
     assert not list(tmp_path.glob(".pkg.tmp-*")) and not list(tmp_path.glob(".pkg.old-*"))
     summary = _run(tmp_path, raw)
-    assert summary["version"] == "1.1.0" and summary["documents_extracted"] == 0  # cached by the failed run
+    assert summary.version == "1.1.0" and summary.documents_extracted == 0  # cached by the failed run
     assert check_package(tmp_path / "pkg") == []
 
 
@@ -328,7 +328,7 @@ def test_a_package_an_earlier_version_left_in_old_when_killed_is_put_back(tmp_pa
     os.rename(tmp_path / "pkg", tmp_path / ".pkg.old-deadbeef")  # the state a kill can leave behind
     (tmp_path / ".pkg.tmp-cafebabe").mkdir()
     summary = _run(tmp_path, raw)
-    assert summary["published_changes"] is False and _files(tmp_path / "pkg") == before
+    assert summary.published_changes is False and _files(tmp_path / "pkg") == before
     assert not list(tmp_path.glob(".pkg.*-*"))
 
 
@@ -426,12 +426,12 @@ def test_a_code_edit_that_changes_no_row_publishes_nothing(tmp_path, monkeypatch
     monkeypatch.setattr(pl, "extractor_version", lambda: "9.9.9+refactored")
     monkeypatch.setattr(descriptor, "extractor_version", lambda: "9.9.9+refactored")
     second = _run(tmp_path, raw)
-    assert second["documents_extracted"] == 3 and second["documents_cached"] == 0  # never served from older rules
-    assert not second["published_changes"] and second["version"] == first["version"]
+    assert second.documents_extracted == 3 and second.documents_cached == 0  # never served from older rules
+    assert not second.published_changes and second.version == first.version
     assert _files(tmp_path / "pkg") == before
     assert recorded.startswith(pipeline.rules_version())
     # a change of the rows publishes, and then records the new fingerprint
     (raw / "a000.txt").write_text(article(40), encoding="utf-8")
     third = _run(tmp_path, raw)
-    assert third["published_changes"]
+    assert third.published_changes
     assert json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))["extractor"] == "9.9.9+refactored"

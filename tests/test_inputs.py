@@ -62,7 +62,7 @@ def test_only_texts_inside_the_raw_folder_are_read(tmp_path, monkeypatch, watchd
                       "sub-folder)",
         "old-package": "a tradenews package folder (its datapackage.json says so); not read",
     }
-    assert summary["rejected_documents"] == len(rejected)
+    assert summary.rejected_documents == len(rejected)
     warnings = (tmp_path / "reports" / "warnings.txt").read_text(encoding="utf-8")
     assert "e.meta.json: sidecar is a symbolic link out of the raw folder; metadata ignored" in warnings
     assert not [p for p in opened if p.startswith(str(outside))], "a file outside the raw folder was opened"

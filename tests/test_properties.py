@@ -362,7 +362,7 @@ def test_mutated_seeds_always_publish_a_valid_package(tmp_path_factory, mutation
     assert check_package(base / "pkg") == []
     rejected = rejected_documents(base / "reports")
     assert sorted([*documents_paths(base / "pkg"), *rejected]) == input_files(raw)
-    assert summary["documents"] + len(rejected) >= 1
+    assert summary.documents + len(rejected) >= 1
 
 
 @given(st.integers(1, 10 ** 12 - 1), st.sampled_from(["元", "美元", "欧元"]))

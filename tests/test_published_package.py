@@ -15,7 +15,7 @@ def test_committed_package_is_current(tmp_path):
     copy = tmp_path / "datapackage"
     shutil.copytree(PKG, copy)
     summary = run_local(RAW, copy, tmp_path / "reports")
-    assert not summary["published_changes"], "datapackage/ is stale: run `make run` and commit it"
+    assert not summary.published_changes, "datapackage/ is stale: run `make run` and commit it"
     for path in PKG.rglob("*"):
         if path.is_file():
             assert path.read_bytes() == (copy / path.relative_to(PKG)).read_bytes(), path

@@ -111,5 +111,5 @@ def test_two_runs_give_identical_files(seed_package, tmp_path):
     # an unchanged input republishes nothing: same version, byte-identical descriptor
     before = (tmp_path / "a" / "datapackage.json").read_bytes()
     summary = run_local(raw, tmp_path / "a", tmp_path / "ra")
-    assert not summary["published_changes"]
+    assert not summary.published_changes
     assert (tmp_path / "a" / "datapackage.json").read_bytes() == before

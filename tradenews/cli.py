@@ -17,37 +17,6 @@ EXIT_REFUSED = 2  # stopped before anything was written (folders, input)
 EXIT_LOCKED = 3
 
 
-def print_summary(summary: dict) -> None:
-    rows = ", ".join(f"{name} {n}" for name, n in summary["rows"].items())
-    state = "published" if summary["published_changes"] else "unchanged (nothing new to publish)"
-    if summary.get("change") == "repair":
-        state = "republished as described by its descriptor (the files had been damaged)"
-    elif summary["published_changes"] and summary.get("change"):
-        state += f" ({summary['change']})"
-    print(f"tradenews: read {summary['files_read']} files -> {summary['documents']} documents, "
-          f"{summary['rejected_documents']} rejected documents")
-    if "documents_cached" in summary:
-        where = f" (cache {summary['cache']})" if summary.get("cache") else " (cache off)"
-        print(f"tradenews: documents: {summary['documents_cached']} from cache, "
-              f"{summary['documents_extracted']} extracted{where}")
-    for warning in (summary.get("cache_warnings") or []) + (summary.get("package_warnings") or []):
-        print(f"tradenews: warning: {warning}")
-    print(f"tradenews: rows: {rows}")
-    changes = (summary.get("changes") or {}).get("tables")
-    if summary["published_changes"] and changes:
-        moved = [f"{name} +{c['added']} -{c['removed']} ~{c['changed']}" for name, c in changes.items()
-                 if c["added"] or c["removed"] or c["changed"]]
-        print(f"tradenews: changes: {', '.join(moved) or 'none in the rows'}; see {summary['changelog']}")
-    print(f"tradenews: {summary['rejected_rows']} rejected rows; reports in {summary['reports']}")
-    print(f"tradenews: package {summary['package']} version {summary['version']} {state}")
-    t = summary.get("timings")
-    if t:
-        parts = [f"{k} {t[k]:.2f}" for k in ("read", "extract", "build", "validate", "publish", "validate_package",
-                                              "reports", "orchestration") if k in t]
-        print(f"tradenews: seconds: {', '.join(parts)}; total {t.get('total', 0):.2f}"
-              + (f" (runner {summary['runner']})" if summary.get("runner") else ""))
-
-
 class Stopped(BaseException):
     """SIGTERM (or SIGINT) reached `tradenews run`: raised in the main thread, wherever the run is, so that it
     ends through its clean-up (staging folder removed, lock released, Prefect server stopped)."""
@@ -114,6 +83,7 @@ def _run(args: argparse.Namespace, server, before: str | None) -> int:
     from flows.server import use_api
     from tradenews.errors import Refused, TradenewsError
     from tradenews.publish.lock import PackageLocked
+    from tradenews.summary import RunSummary
 
     preload_stages()  # while the local server boots
 
@@ -131,7 +101,7 @@ def _run(args: argparse.Namespace, server, before: str | None) -> int:
     except (OSError, RuntimeError, TradenewsError, *api_errors()) as exc:  # disk full, read-only, invalid, API gone
         print(f"tradenews: run failed: {describe_failure(exc)}. {package_state(args.out, before)}", file=sys.stderr)
         return EXIT_FAILED
-    print_summary(summary)
+    print(RunSummary.from_dict(summary).to_text())  # the flow returns the summary's compact JSON form
     return 0
 
 

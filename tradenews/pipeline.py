@@ -1,4 +1,10 @@
-"""The stages in order, as plain functions (the Prefect flow in flows/ calls these).
+"""The steps of a run, as plain functions, and the one sequence that calls them in order (run_steps).
+
+The steps: read the folder (read_inputs), extract a batch of documents (extract_batch), build and validate the
+tables (build_and_validate_timed), publish the package (publish_package), write the reports (write_reports).
+run_steps calls them in order under the package lock and returns the run's RunSummary (tradenews/summary.py).
+run_job runs the sequence with the functions themselves; the Prefect flow (flows/publish.py) runs the same
+sequence with the same functions wrapped in Prefect tasks (Steps), and the extraction batches on its runner.
 
 Reading and extracting import only the ingest, mentions and records stages: a worker process that
 only extracts (process pool, Dask) does not load pandas, pandera, pyarrow or frictionless. The
@@ -8,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
+import logging
 import os
 import socket
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +34,7 @@ from tradenews.ingest.document import build_document
 from tradenews.ingest.read import SIDECAR_SUFFIX, RejectedInput, list_inputs, read_source, relative_name
 from tradenews.model import Extraction, SourceFile
 from tradenews.records.extract import extract_document
+from tradenews.summary import RunSummary
 from tradenews.version import extractor_version, rules_version
 
 if TYPE_CHECKING:
@@ -34,9 +42,16 @@ if TYPE_CHECKING:
 
     from tradenews.publish.package import PublishResult
 
+# what run_steps logs (documents read and rejected, warnings, batches, the version published); the flow logs
+# it through Prefect's run logger instead. Silent unless the application configures logging.
+LOG = logging.getLogger(__name__)
+LOG.addHandler(logging.NullHandler())
+
+Batch = list[tuple[SourceFile, tuple[str, ...]]]  # documents to extract, each with all its paths
+
 
 class Timings(dict):
-    """Seconds spent per stage (perf_counter), added up over repeated stages; goes into summary['timings']."""
+    """Seconds spent per stage (perf_counter), added up over repeated stages; goes into RunSummary.timings."""
 
     @contextlib.contextmanager
     def stage(self, name: str):
@@ -49,8 +64,9 @@ class Timings(dict):
     def add(self, name: str, seconds: float) -> None:
         self[name] = self.get(name, 0.0) + seconds
 
-    def rounded(self) -> dict[str, float]:
-        return {k: round(v, 4) for k, v in self.items()}
+    def merge(self, other: dict[str, float]) -> None:
+        for name, seconds in other.items():
+            self.add(name, seconds)
 
 
 def busy_seconds(intervals: list[tuple[float, float]]) -> float:
@@ -168,17 +184,18 @@ def build_and_validate(extractions: list[Extraction]) -> tuple[dict[str, pd.Data
     return frames, _with_failures(rejected, extractions)
 
 
-def build_and_validate_timed(extractions: list[Extraction], timings: Timings
-                             ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """build_and_validate, adding the seconds of each half to `timings` ('build', 'validate')."""
+def build_and_validate_timed(extractions: list[Extraction]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, Timings]:
+    """Step: build_and_validate, and the seconds of each half ('build', 'validate')."""
     from tradenews.tables.build import build_tables
     from tradenews.tables.validate import validate_tables
 
+    timings = Timings()
     with timings.stage("build"):
         frames = build_tables(extractions, rules_version())
     with timings.stage("validate"):
         frames, rejected = validate_tables(frames)
-        return frames, _with_failures(rejected, extractions)
+        rejected = _with_failures(rejected, extractions)
+    return frames, rejected, timings
 
 
 def _with_failures(rejected: pd.DataFrame, extractions: list[Extraction]) -> pd.DataFrame:
@@ -188,8 +205,26 @@ def _with_failures(rejected: pd.DataFrame, extractions: list[Extraction]) -> pd.
     return pd.concat([failures, rejected], ignore_index=True) if len(failures) else rejected
 
 
+def publish_package(frames: dict[str, pd.DataFrame], out: Path, rejected: dict[str, str], allow_shrink: bool = False,
+                    figures: dict | None = None) -> tuple[PublishResult, Timings]:
+    """Step: publish the tables into the package folder `out` (tradenews.publish.package.publish), and the
+    seconds it took: the check of the written package (frictionless + pandera) counts as validation
+    ('validate_package'), the rest is 'publish'."""
+    from tradenews.publish.package import publish
+
+    t0 = time.perf_counter()
+    result = publish(frames, out, rejected=rejected, allow_shrink=allow_shrink, figures=figures)
+    timings = Timings(publish=time.perf_counter() - t0)
+    check = (result.timings or {}).get("check", 0.0)
+    if check:
+        timings.add("validate_package", check)
+        timings.add("publish", -check)
+    return result, timings
+
+
 def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: list[dict], warnings: list[str],
-                  summary: dict, figures: list[dict] | None = None) -> None:
+                  summary: RunSummary, figures: list[dict] | None = None) -> None:
+    """Step: the run's reports (figures, rejected rows and documents, warnings, run-summary.json)."""
     from tradenews.tables.figures import figures_csv
 
     reports.mkdir(parents=True, exist_ok=True)
@@ -205,24 +240,7 @@ def write_reports(reports: Path, rejected_rows: pd.DataFrame, rejected_docs: lis
     w.writerows({k: csv_text(v) for k, v in row.items()} for row in rejected_docs)
     write_atomic(reports / "rejected-documents.csv", buf.getvalue())
     write_atomic(reports / "warnings.txt", "".join(f"{escape_controls(w)}\n" for w in warnings))
-    write_atomic(reports / "run-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-
-
-def summarize(read: ReadResult, frames: dict[str, pd.DataFrame], rejected_rows: pd.DataFrame,
-              result: PublishResult | None, reports: Path, documents_in: int) -> dict:
-    return {
-        "files_read": len(read.sources) + len(read.rejected),
-        "documents": documents_in,
-        "rejected_documents": len(read.rejected),
-        "rows": {name: len(df) for name, df in frames.items()},
-        "rejected_rows": int(rejected_rows["record_id"].nunique()) if len(rejected_rows) else 0,
-        "warnings": len(read.warnings),
-        "package": str(result.path) if result else None,
-        "version": result.version if result else None,
-        "published_changes": bool(result and result.changed),
-        "reports": str(reports),
-        "extractor_version": extractor_version(),
-    }
+    write_atomic(reports / "run-summary.json", summary.to_json())
 
 
 def open_cache(cache_dir: Path | str | None) -> ExtractionCache | None:
@@ -268,11 +286,11 @@ class BatchWork:
     worker: str = ""  # host:pid of the process that ran it
 
 
-def extract_cached_timed(batch: list[tuple[SourceFile, tuple[str, ...]]], cache: ExtractionCache | None,
-                         budget: float | None = DOC_BUDGET) -> tuple[list[Extraction], CacheStats, BatchWork]:
-    """extract_cached, plus what the batch cost."""
+def extract_batch(batch: Batch, cache_dir: Path | str | None, doc_budget: float | None = DOC_BUDGET
+                  ) -> tuple[list[Extraction], CacheStats, BatchWork]:
+    """Step: extract_cached with the cache at `cache_dir` (None: no cache), plus what the batch cost."""
     started, t0, c0 = time.time(), time.perf_counter(), time.thread_time()
-    extractions, stats = extract_cached(batch, cache, budget)
+    extractions, stats = extract_cached(batch, open_cache(cache_dir), doc_budget)
     work = BatchWork(time.perf_counter() - t0, time.thread_time() - c0, started, time.time(), len(batch),
                      f"{socket.gethostname()}:{os.getpid()}")
     return extractions, stats, work
@@ -286,81 +304,145 @@ def extraction_timings(timings: Timings, work: list[BatchWork]) -> None:
     timings.add("extract_cpu", sum(w.cpu_seconds for w in work))
 
 
-def run_details(summary: dict, stats: CacheStats, result: PublishResult | None, cache_dir: Path | None) -> dict:
-    """Add what the cache did and what changed to a run summary (see summarize)."""
-    summary["documents_cached"] = len(stats.cached)
-    summary["documents_extracted"] = len(stats.extracted)
-    summary["extracted"] = sorted(stats.extracted)
-    summary["cache"] = str(cache_dir) if cache_dir else None
-    summary["cache_warnings"] = list(stats.warnings)
-    summary["package_warnings"] = list(result.warnings) if result else []
-    summary["change"] = result.change if result else None
-    summary["changes"] = result.diff.as_dict() if result and result.diff else None
-    summary["changelog"] = str(result.path / "CHANGELOG.md") if result and result.diff else None
+def summarize(read: ReadResult, frames: dict[str, pd.DataFrame], rejected_rows: pd.DataFrame, result: PublishResult,
+              folders: Folders, documents: int, stats: CacheStats, figures: dict, runner: str | None,
+              work: list[BatchWork]) -> RunSummary:
+    """The run's summary, once the package is published (its timings are set when the run ends)."""
+    return RunSummary(
+        files_read=len(read.sources) + len(read.rejected),
+        documents=documents,
+        rejected_documents=len(read.rejected),
+        rows={name: len(df) for name, df in frames.items()},
+        rejected_rows=int(rejected_rows["record_id"].nunique()) if len(rejected_rows) else 0,
+        warnings=len(read.warnings),
+        package=str(result.path),
+        version=result.version,
+        published_changes=bool(result.changed),
+        reports=str(folders.reports),
+        extractor_version=extractor_version(),
+        documents_cached=len(stats.cached),
+        documents_extracted=len(stats.extracted),
+        extracted=sorted(stats.extracted),
+        cache=str(folders.cache) if folders.cache else None,
+        cache_warnings=list(stats.warnings),
+        package_warnings=list(result.warnings),
+        change=result.change,
+        changes=result.diff.as_dict() if result.diff else None,
+        changelog=str(result.path / "CHANGELOG.md") if result.diff else None,
+        figures=figures,
+        runner=runner,
+        extraction_batches=len(work),
+        extraction_workers=sorted({w.worker for w in work}),  # host:pid of each process that extracted
+        rejected=list(read.rejected),
+    )
+
+
+# Extracts the documents in batches: (documents, cache folder, budget per document) -> the result of each batch
+ExtractAll = Callable[[Batch, Path | None, float | None], Iterable[tuple[list[Extraction], CacheStats, BatchWork]]]
+
+
+@contextlib.contextmanager
+def one_batch() -> Iterator[ExtractAll]:
+    """The library's extraction: all documents in one batch, in this thread."""
+    yield lambda docs, cache_dir, doc_budget: [extract_batch(docs, cache_dir, doc_budget)]
+
+
+@dataclass
+class Steps:
+    """The steps run_steps calls, in this order; the defaults are the library's functions. The flow passes the
+    same functions wrapped in Prefect tasks, its own `extraction` (batches on its task runner), its runner's
+    name and its run logger."""
+
+    # (the defaults are this module's functions as they are when Steps() is made, i.e. when the run starts)
+    read: Callable[[Path], ReadResult] = field(default_factory=lambda: read_inputs)
+    # entered before the folder is read and left once every batch is extracted (a process pool's workers
+    # start while the folder is read); gives the function that extracts the documents
+    extraction: Callable[[], contextlib.AbstractContextManager[ExtractAll]] = field(default_factory=lambda: one_batch)
+    build_and_validate: Callable[[list[Extraction]], tuple[dict[str, pd.DataFrame], pd.DataFrame, Timings]] = \
+        field(default_factory=lambda: build_and_validate_timed)
+    # (frames, out, rejected {path: reason}, allow_shrink, figure counts)
+    publish: Callable[..., tuple[PublishResult, Timings]] = field(default_factory=lambda: publish_package)
+    # (reports folder, rejected rows, rejected documents, warnings, summary, figures)
+    report: Callable[..., None] = field(default_factory=lambda: write_reports)
+    runner: str | None = None  # recorded in the summary
+    log: logging.Logger | logging.LoggerAdapter = LOG
+
+
+def run_steps(folders: Folders, steps: Steps | None = None, allow_shrink: bool = False,
+              doc_budget: float | None = DOC_BUDGET) -> RunSummary:
+    """The run, in order: check the folders, take the package lock, read, extract (cached when folders.cache is
+    set), build and validate, publish, report, prune the cache. `allow_shrink` lets it remove more than
+    MAX_SHRINK of the published documents (publish()); `doc_budget`: seconds the extraction of one document
+    may take (extract_source). The summary's timings hold the seconds of each stage (see Timings)."""
+    from tradenews.publish.package import package_lock
+    from tradenews.tables.figures import figure_counts, figure_rows
+
+    steps = steps or Steps()
+    log = steps.log
+    timings, t0 = Timings(), time.perf_counter()
+    check_folders(Folders(folders.raw.resolve(), folders.out.resolve(), folders.reports.resolve(),
+                          folders.cache.resolve() if folders.cache else None))  # refused before anything is read
+    check_out_folder(folders.out.resolve())  # before the lock file is created beside it
+    with package_lock(folders.out) as lock:
+        log.info("holding %s", lock)
+        with steps.extraction() as extract:
+            with timings.stage("read"):
+                read = steps.read(folders.raw)
+            check_documents(read, folders.raw.resolve())
+            for w in read.warnings:  # (names and values from the input: no terminal escapes reach the log)
+                log.warning(escape_controls(w))
+            for r in read.rejected:
+                log.warning("rejected %s: %s", escape_controls(r["path"]), escape_controls(r["reason"]))
+            docs = group_duplicates(read.sources)
+            extractions: list[Extraction] = []
+            stats = CacheStats()
+            work: list[BatchWork] = []
+            for batch, batch_stats, batch_work in extract(docs, folders.cache, doc_budget):
+                extractions.extend(batch)
+                stats.merge(batch_stats)
+                work.append(batch_work)
+                log.info("extracted %d/%d documents", len(extractions), len(docs))
+        extraction_timings(timings, work)
+        for w in stats.warnings:  # a full or read-only cache: the run went on without writing to it
+            log.warning(escape_controls(w))
+        read.warnings.extend(stats.warnings)
+        log.info("documents: %d from cache, %d extracted%s (runner %s, %d batches)", len(stats.cached),
+                 len(stats.extracted), f" (cache {folders.cache})" if folders.cache else " (cache off)",
+                 steps.runner or "library", len(work))
+        figures = figure_rows(extractions)
+        frames, rejected_rows, stage_timings = steps.build_and_validate(extractions)
+        extractions.clear()  # only the tables from here on: publishing holds no per-article objects
+        timings.merge(stage_timings)
+        counts = figure_counts(figures)
+        result, stage_timings = steps.publish(frames, folders.out, {r["path"]: r["reason"] for r in read.rejected},
+                                              allow_shrink, counts)
+        timings.merge(stage_timings)
+        for w in result.warnings:  # the published package was damaged: republished from source
+            log.warning(escape_controls(w))
+        read.warnings.extend(result.warnings)
+        summary = summarize(read, frames, rejected_rows, result, folders, len(docs), stats, counts, steps.runner, work)
+        with timings.stage("reports"):
+            steps.report(folders.reports, rejected_rows, read.rejected, read.warnings, summary, figures)
+            if folders.cache:
+                open_cache(folders.cache).prune()
+    if result.changed:
+        log.info("published version %s (%s)", result.version, result.change)
+    else:
+        log.info("package unchanged: version %s, nothing new published", result.version)
+    timings["total"] = time.perf_counter() - t0
+    summary.timings = timings
     return summary
 
 
 def run_job(raw_dir: Path, out: Path, reports: Path, cache_dir: Path | None = None, allow_shrink: bool = False,
-            doc_budget: float | None = DOC_BUDGET) -> dict:
-    """The whole job without Prefect, under the package lock; extraction cached when `cache_dir` is set;
-    `allow_shrink` lets it remove more than MAX_SHRINK of the published documents (publish());
-    `doc_budget`: seconds the extraction of one document may take (extract_source).
-
-    summary['timings'] holds the seconds of each stage (see Timings)."""
-    from tradenews.publish.package import package_lock, publish
-    from tradenews.tables.figures import figure_counts, figure_rows
-
-    timings, t0 = Timings(), time.perf_counter()
-    check_folders(Folders(Path(raw_dir).resolve(), Path(out).resolve(), Path(reports).resolve(),
-                          Path(cache_dir).resolve() if cache_dir else None))
-    check_out_folder(Path(out).resolve())  # before the lock file is created beside it
-    with package_lock(out):
-        with timings.stage("read"):
-            read = read_inputs(raw_dir)
-        check_documents(read, Path(raw_dir).resolve())
-        cache = open_cache(cache_dir)
-        extractions, stats, work = extract_cached_timed(group_duplicates(read.sources), cache, doc_budget)
-        read.warnings.extend(stats.warnings)
-        extraction_timings(timings, [work])
-        figures = figure_rows(extractions)
-        frames, rejected_rows = build_and_validate_timed(extractions, timings)
-        with timings.stage("publish"):
-            result = publish(frames, out, rejected={r["path"]: r["reason"] for r in read.rejected},
-                             allow_shrink=allow_shrink, figures=figure_counts(figures))
-        read.warnings.extend(result.warnings)  # the published package was found damaged
-        summary = summarize(read, frames, rejected_rows, result, reports, len(extractions))
-        summary["figures"] = figure_counts(figures)
-        run_details(summary, stats, result, cache_dir)
-        publish_timings(timings, result)
-        with timings.stage("reports"):
-            write_reports(reports, rejected_rows, read.rejected, read.warnings, summary, figures)
-            if cache is not None:
-                cache.prune()
-        timings["total"] = time.perf_counter() - t0
-        summary["timings"] = timings.rounded()
-        return summary
+            doc_budget: float | None = DOC_BUDGET) -> RunSummary:
+    """The whole job without Prefect: run_steps with the library's own steps, all documents in one batch;
+    extraction cached when `cache_dir` is set. The folders are used as given (the summary names them so) and
+    checked resolved."""
+    return run_steps(Folders(Path(raw_dir), Path(out), Path(reports), Path(cache_dir) if cache_dir else None),
+                     Steps(), allow_shrink, doc_budget)
 
 
-def compact_summary(summary: dict) -> dict:
-    """The summary without its per-document lists (extracted paths, changes per document), which the
-    run-summary report keeps: what a flow returns, so that Prefect does not walk 10,000 entries when it
-    records the flow's result."""
-    out = {k: v for k, v in summary.items() if k != "extracted"}
-    if out.get("changes"):
-        out["changes"] = {"tables": out["changes"]["tables"]}
-    out["run_summary"] = str(Path(summary["reports"]) / "run-summary.json")
-    return out
-
-
-def publish_timings(timings: Timings, result: PublishResult | None) -> None:
-    """Split the publishing time: the package check (frictionless + pandera on the written files) counts as
-    validation ('validate_package'), the rest stays 'publish'."""
-    check = (result.timings or {}).get("check", 0.0) if result is not None else 0.0
-    if check:
-        timings.add("validate_package", check)
-        timings.add("publish", -check)
-
-
-def run_local(raw_dir: Path, out: Path, reports: Path) -> dict:
+def run_local(raw_dir: Path, out: Path, reports: Path) -> RunSummary:
     """The whole job without Prefect: read, extract, build, validate, publish, report (no cache)."""
     return run_job(raw_dir, out, reports, cache_dir=None)

@@ -61,6 +61,7 @@ def _child(args: argparse.Namespace) -> int:
 
         with local_api() as server:
             from flows.publish import preload_stages, publish_dataset
+            from tradenews.summary import RunSummary
 
             preload_stages()
             t_import = time.perf_counter() - t0
@@ -68,8 +69,9 @@ def _child(args: argparse.Namespace) -> int:
                 if server is not None:
                     server.wait_ready()  # (not part of the run's time: the server booted during the imports)
                 t_call = time.perf_counter()
-                summary = publish_dataset(raw=str(raw), out=str(out / "pkg"), reports=str(out / "reports"),
-                                          use_cache=False, runner=args.runner)
+                summary = RunSummary.from_dict(publish_dataset(raw=str(raw), out=str(out / "pkg"),
+                                                               reports=str(out / "reports"), use_cache=False,
+                                                               runner=args.runner))
                 call_s = time.perf_counter() - t_call
     else:
         from tradenews import pipeline
@@ -81,8 +83,8 @@ def _child(args: argparse.Namespace) -> int:
     import resource
 
     Path(args.json_out).write_text(json.dumps({
-        "import_s": t_import, "call_s": call_s, "inner_s": time.perf_counter() - t0, "timings": summary["timings"],
-        "documents": summary["documents"], "rows": summary["rows"], "rejected_rows": summary["rejected_rows"],
+        "import_s": t_import, "call_s": call_s, "inner_s": time.perf_counter() - t0, "timings": summary.timings,
+        "documents": summary.documents, "rows": summary.rows, "rejected_rows": summary.rejected_rows,
         "self_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }), encoding="utf-8")
     return 0
