@@ -32,6 +32,7 @@ import contextlib
 import math
 import os
 import socket
+import sys
 import time
 
 from prefect import flow, get_run_logger, task
@@ -218,3 +219,47 @@ def publish_dataset(raw: str = "raw", out: str = "datapackage", reports: str | N
         timings.get(k, 0.0) for k in ("read", "extract", "build", "validate", "publish", "validate_package",
                                       "reports")))
     return summary.compact()  # the per-document lists stay in the run-summary report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python flows/publish.py`: the flow run directly, with its parameters as options (`tradenews run` is
+    the usual way: it also starts the local Prefect server beside the imports)."""
+    import argparse
+
+    from tradenews.errors import TradenewsError
+    from tradenews.folders import check_folders, check_out_folder
+    from tradenews.summary import RunSummary
+
+    parser = argparse.ArgumentParser(prog="python flows/publish.py", description=(
+        "Run the publish-dataset flow: publish the texts in RAW as the data package OUT. "
+        "`tradenews run` does the same with the local Prefect server started for you."))
+    parser.add_argument("--raw", default="raw", help="folder of .txt articles and their .meta.json sidecars")
+    parser.add_argument("--out", default="datapackage", help="package folder (empty, or a tradenews package)")
+    parser.add_argument("--reports", default=None, help="run reports folder (default: reports/ beside OUT)")
+    parser.add_argument("--cache", default=None, help="extraction cache folder")
+    parser.add_argument("--no-cache", action="store_true", help="re-extract every document")
+    parser.add_argument("--runner", default="default", choices=("default", "process", "dask"))
+    parser.add_argument("--address", default=None, help="Dask scheduler address, for --runner dask")
+    parser.add_argument("--allow-shrink", action="store_true",
+                        help="publish even if more than half of the published documents would be removed")
+    args = parser.parse_args(argv)
+    try:  # refused at once, before a flow run is recorded (the flow checks again)
+        folders = resolve_folders(args.raw, args.out, args.reports, args.cache, not args.no_cache)
+        check_folders(folders)
+        check_out_folder(folders.out)
+    except TradenewsError as exc:
+        print(f"publish-dataset: refused: {exc}", file=sys.stderr)
+        return 1
+    try:
+        result = publish_dataset(raw=args.raw, out=args.out, reports=args.reports, cache=args.cache,
+                                 use_cache=not args.no_cache, runner=args.runner, address=args.address,
+                                 allow_shrink=args.allow_shrink)
+    except (OSError, TradenewsError) as exc:  # refused folders, a held lock, a failed publication: one line
+        print(f"publish-dataset: {exc}", file=sys.stderr)
+        return 1
+    print(RunSummary.from_dict(result).to_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import logging
+import os
 import subprocess
 import sys
 
@@ -22,6 +23,22 @@ def test_version(capsys):
         main(["--version"])
     assert exc.value.code == 0
     assert capsys.readouterr().out.startswith(f"tradenews {__version__} (extractor {__version__}+")
+
+
+def test_the_flow_file_run_directly_prints_its_usage_and_refuses_in_one_line(tmp_path):
+    """`python flows/publish.py --help` prints the flow's options; a refused folder is one line, no traceback
+    (the refusal comes before any Prefect server is needed)."""
+    helped = subprocess.run([sys.executable, "flows/publish.py", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: python flows/publish.py")
+    assert "--raw" in helped.stdout and "--allow-shrink" in helped.stdout
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("my own notes", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "flows/publish.py", "--raw", str(tmp_path / "nowhere"),
+                              "--out", str(tmp_path / "mine")], cwd=ROOT, capture_output=True, text=True,
+                             timeout=300, env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")})
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "my own notes"
 
 
 def test_make_test_fast_leaves_out_the_slow_tests():
