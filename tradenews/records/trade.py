@@ -583,7 +583,7 @@ def extract_trade_flows(doc: Document, sents: list[Sentence], fates: Fates | Non
     pending: list[tuple[tuple, float]] = []  # growth-only statements with a full key
     ctx = TradeContext()
     prev: tuple[int, int] = (-1, -1)
-    flow_re = _patterns()["flow"]
+    flow_re, carry = _patterns()["flow"], _patterns()["carry"]
     trade_blocks = {s.block_no for s in sents if flow_re.search(s.text)}
     national = national_reporter(doc, sents)
     for sent in sents:
@@ -594,6 +594,9 @@ def extract_trade_flows(doc: Document, sents: list[Sentence], fates: Fates | Non
         prev = (sent.article_no, sent.block_no)
         if sent.block_no not in trade_blocks:
             continue  # a paragraph that never speaks of trade states no flow and names no trading side
+        if not sent.places and not sent.money and not flow_re.search(sent.text) and not PERIOD_HINT.search(sent.text) \
+                and not any(carry.match(c.text) for c in sent.clauses):
+            continue  # every clause is quiet (read_clause would return the context unchanged)
         for ci in range(len(sent.clauses)):
             ctx = read_clause(doc, sent, ci, ctx, fates, rows, pending, national)
     return _dedupe(_attach_pending_growth(rows, pending))
