@@ -104,13 +104,21 @@ def _mentions_between(sent: Sentence, start: int, end: int) -> list[Party]:
     return [p for _, _, p in _placed_mentions(sent, start, end)]
 
 
+def _hosts_signing(sent: Sentence, org) -> bool:
+    """Does the organization open the name of a signing it holds ('某某开发区…集中签约活动')?"""
+    return org.kind in ("government", "organization") and any(
+        a == org.start and "签约" in sent.doc.text[org.end:b] for a, b in sent.excluded)
+
+
 def _placed_mentions(sent: Sentence, start: int, end: int) -> list[tuple[int, int, Party]]:
     """(start, end, party) of the mentions in [start, end); a country merged into the name after it starts it."""
     out: list[tuple[int, int, Party]] = []
     taken = list(sent.excluded)  # names inside event names (中国—非洲经贸博览会) are never parties
     for o in sent.orgs:
-        # a delegation naming its own session ('某省交易团专场签约活动') is a party all the same
-        if start <= o.start < end and (o.kind == "delegation" or not any(a <= o.start < b for a, b in sent.excluded)) \
+        # a delegation naming its own session ('某省交易团专场签约活动'), a zone or government its own signing
+        # ('某某经济技术开发区二季度重大项目集中签约活动') is a party all the same
+        if start <= o.start < end and (o.kind == "delegation" or not any(a <= o.start < b for a, b in sent.excluded)
+                                       or _hosts_signing(sent, o)) \
                 and not _is_source(sent, o.start):
             out.append((o.start, o.end, Party(o.name, o.country_code, o.kind)))
             taken.append((o.start, o.end))
