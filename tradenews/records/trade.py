@@ -42,7 +42,7 @@ PERIOD_HINT = re.compile(r"[年月季]")
 RESPECTIVELY = re.compile(r"分别|依次")
 # an aside, not a statement of trade: a cause ('受俄方提高原木出口关税影响'), an explanation ('主要是汽车零部件进口
 # 有所减少'), a comparison with another reporter ('增速高于全省对俄贸易9.3个百分点')
-ASIDE = re.compile(r"^(?:受|由于|因)[^,，;；]{1,30}(?:影响|带动|拉动|推动|冲击)|^(?:这)?(?:主要|主要原因|原因)(?:是|在于|由于|得益于)"
+ASIDE = re.compile(r"^(?:主要|这|这主要)?(?:是)?(?:受|由于|因)[^,，;；]{1,30}(?:影响|带动|拉动|推动|冲击)|^(?:这)?(?:主要|主要原因|原因)(?:是|在于|由于|得益于)"
                    r"|^(?:这)?得益于|(?:高于|低于|快于|慢于|超过|超出)[^,，;；]{0,20}个百分点")
 # '进口方面,…', '出口方面,…': a new topic, the partner named before is not carried into it
 TOPIC = re.compile(r"^(?:进口|出口|进出口|贸易)方面$")
@@ -344,7 +344,8 @@ def _year_before(day: dt.date) -> dt.date:
 
 
 FREIGHT = re.compile(r"货运|运量|吞吐|总量")
-GOODS_NOUN = re.compile(r"(?:进口|出口|进出口)(?:商品|产品|货物)")  # '木材是最大宗进口商品' describes, it reports no flow
+# '木材是最大宗进口商品', '大宗商品进口稳中有变': a clause about goods with no figure describes, it reports no flow
+GOODS_NOUN = re.compile(r"(?:进口|出口|进出口)(?:商品|产品|货物)|(?:商品|产品|货物)(?:进口|出口|进出口)")
 
 
 def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates: Fates,
