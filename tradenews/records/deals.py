@@ -305,9 +305,11 @@ def extract_deals(doc: Document, sents: list[Sentence], trade_money: set[tuple[i
                     breakdown = COUNT_BREAKDOWN.search(text) or any(
                         re.match(r"(?:地区|国家)?(?:合作|投资|贸易)?项目", doc.text[p.end:p.end + 8]) for p in sent.places)
                     orgs = [p for p in _mentions_between(sent, sent.start, sent.end) if p.kind not in ("region", "country")]
+                    named = [p for p in _mentions_between(sent, sent.start, sent.end) if p.kind == "region"
+                             and p.country == "CN"]  # '宜昌市现场签约项目20个': the city that signs
                     a = None if breakdown else (_promotion_host(sent) or (orgs[0] if orgs else None) or
                                                 (sentence_pair[0] if MUTUAL.search(text) else None) or
-                                                _home_party(doc, text))
+                                                (named[0] if len(named) == 1 else None) or _home_party(doc, text))
                     if a:
                         deals.append(Deal("project_signing", "signed", a.name, doc.doc_id,
                                           [sent.evidence("deal.project_count")], party_a_country=a.country,
