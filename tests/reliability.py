@@ -35,6 +35,13 @@ def short_article(i: int) -> str:
             f"在第六届中国国际进口博览会上，{prov}交易团与{country}企业签约采购项目，金额{100 + i}0万美元。\n")
 
 
+def write_articles(raw: Path, numbers, name: str = "a{}.txt") -> None:
+    """short_article(i) for each i of `numbers` into raw/ (made if missing), named by `name`."""
+    raw.mkdir(exist_ok=True)
+    for i in numbers:
+        (raw / name.format(i)).write_text(short_article(i), encoding="utf-8")
+
+
 def files(pkg: Path) -> dict[str, str]:
     """Every file of a package folder with its SHA-256: equal dicts mean byte-identical packages."""
     return {p.relative_to(pkg).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

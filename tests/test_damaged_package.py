@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.reliability import files, short_article, version
+from tests.reliability import files, version, write_articles
 from tradenews import pipeline
 from tradenews.errors import Refused
 from tradenews.publish.check import check_package
@@ -16,11 +16,9 @@ from tradenews.publish.check import check_package
 @pytest.fixture
 def published(tmp_path):
     raw = tmp_path / "raw"
-    raw.mkdir()
-    for i in range(4):
-        (raw / f"a{i}.txt").write_text(short_article(i), encoding="utf-8")
+    write_articles(raw, range(4))
     pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
-    (raw / "a4.txt").write_text(short_article(4), encoding="utf-8")
+    write_articles(raw, [4])
     pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
     assert version(tmp_path / "pkg") == "1.1.0"
     return raw, tmp_path / "pkg", files(tmp_path / "pkg")
@@ -53,7 +51,7 @@ def test_a_hand_edited_table_is_noticed_and_republished_as_it_was(published):
 def test_a_damaged_table_with_new_input_is_a_new_version_with_a_note(published):
     raw, pkg, _ = published
     (pkg / "data" / "trade_flows.csv").write_bytes(b"\x00garbage")
-    (raw / "a5.txt").write_text(short_article(5), encoding="utf-8")
+    write_articles(raw, [5])
     summary, _ = _run(raw, pkg)
     assert summary.version == "1.2.0" and summary.change == "minor"
     changelog = (pkg / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from tests.conftest import ROOT
-from tests.reliability import files, leftovers, short_article, version
+from tests.reliability import files, leftovers, version, write_articles
 from tests.test_faults import Child, _env
 from tests.test_incremental import lock_holder  # noqa: F401 - a fixture
 from tradenews import pipeline
@@ -24,12 +24,9 @@ from tradenews.publish.check import check_package
 def published(tmp_path):
     """A package of 5 articles (version 1.0.0) and a raw folder of 40 that would change it."""
     raw = tmp_path / "raw"
-    raw.mkdir()
-    for i in range(5):
-        (raw / f"a{i:02d}.txt").write_text(short_article(i), encoding="utf-8")
+    write_articles(raw, range(5), "a{:02d}.txt")
     pipeline.run_local(raw, tmp_path / "pkg", tmp_path / "reports")
-    for i in range(5, 40):
-        (raw / f"a{i:02d}.txt").write_text(short_article(i), encoding="utf-8")
+    write_articles(raw, range(5, 40), "a{:02d}.txt")
     return raw, tmp_path / "pkg", files(tmp_path / "pkg")
 
 

@@ -397,8 +397,8 @@ def read_clause(doc: Document, sent: Sentence, ci: int, ctx: TradeContext, fates
     if reason is None and figures and not periods and ci:
         # '力争实现固定资产投资增长8%,外贸进出口突破1500亿元': a goal goes on through the clauses after it
         before = sent.text[:clause.start - sent.start]
-        if ";" not in before and "；" not in before and _skip_reason(before) in ("target", "forecast"):
-            reason = _skip_reason(before)
+        goal = _skip_reason(before) if ";" not in before and "；" not in before else None
+        reason = goal if goal in ("target", "forecast") else None
     if reason and reason != "rank":
         # a share, a target, a balance...: its figures and the sides it names are not the flow's (the deal
         # rules read signings and investments, and decide those figures' fates)
